@@ -1,0 +1,139 @@
+import type {
+  BatchHandler,
+  EventSink,
+  EventSource,
+  EventSubscription,
+  IncomingRecord,
+  OutgoingRecord,
+} from '../../ports/event-bus.js';
+
+interface StoredRecord {
+  key: string | null;
+  value: Buffer;
+  headers: Record<string, string>;
+  timestamp: number;
+}
+
+/** Kafka's default partitioner uses murmur2; any stable hash keeps one key on one partition, which is what ordering needs. */
+function partitionFor(key: string | null, partitions: number, roundRobin: number): number {
+  if (key === null) return roundRobin % partitions;
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < key.length; index += 1) {
+    hash ^= key.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % partitions;
+}
+
+/**
+ * An in-process log with topics, partitions, offsets and committed group offsets: the
+ * embedded mode's Kafka. One member per group; batches are delivered one partition at a
+ * time in a fixed order so an embedded run is reproducible.
+ */
+export class MemoryEventBus implements EventSink, EventSource {
+  private readonly logs = new Map<string, StoredRecord[][]>();
+  private readonly committed = new Map<string, number>();
+  private readonly wakeups = new Set<() => void>();
+  private roundRobin = 0;
+
+  constructor(
+    private readonly partitionsOf: (topic: string) => number,
+    private readonly now: () => number = () => Date.now(),
+    private readonly maxBatch = 500,
+  ) {}
+
+  private partitions(topic: string): StoredRecord[][] {
+    let log = this.logs.get(topic);
+    if (log === undefined) {
+      log = Array.from({ length: Math.max(1, this.partitionsOf(topic)) }, () => []);
+      this.logs.set(topic, log);
+    }
+    return log;
+  }
+
+  send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    const log = this.partitions(topic);
+    for (const record of records) {
+      this.roundRobin += 1;
+      const partition = log[partitionFor(record.key, log.length, this.roundRobin)];
+      partition?.push({ key: record.key, value: record.value, headers: { ...(record.headers ?? {}) }, timestamp: this.now() });
+    }
+    for (const wake of this.wakeups) wake();
+    return Promise.resolve();
+  }
+
+  /** Every record of a topic, for inspection (the DLQ, published outputs). */
+  read(topic: string): IncomingRecord[] {
+    const rows: IncomingRecord[] = [];
+    this.partitions(topic).forEach((records, partition) => {
+      records.forEach((record, offset) => rows.push(this.incoming(topic, partition, offset, record)));
+    });
+    return rows;
+  }
+
+  /** Records not yet committed by the group, over its topics. */
+  lag(groupId: string, topics: readonly string[]): number {
+    let lag = 0;
+    for (const topic of topics) {
+      this.partitions(topic).forEach((records, partition) => {
+        lag += records.length - (this.committed.get(`${groupId}|${topic}|${partition}`) ?? 0);
+      });
+    }
+    return lag;
+  }
+
+  private incoming(topic: string, partition: number, offset: number, record: StoredRecord): IncomingRecord {
+    return {
+      topic,
+      partition,
+      offset: String(offset),
+      key: record.key,
+      value: record.value,
+      headers: { ...record.headers },
+      timestamp: record.timestamp,
+    };
+  }
+
+  subscribe(options: { groupId: string; topics: readonly string[] }, handler: BatchHandler): Promise<EventSubscription> {
+    let running = true;
+    let wake: (() => void) | undefined;
+    const loop = async (): Promise<void> => {
+      while (running) {
+        let delivered = false;
+        for (const topic of options.topics) {
+          const log = this.partitions(topic);
+          for (let partition = 0; partition < log.length && running; partition += 1) {
+            const key = `${options.groupId}|${topic}|${partition}`;
+            const from = this.committed.get(key) ?? 0;
+            const records = log[partition] ?? [];
+            if (from >= records.length) continue;
+            const slice = records.slice(from, from + this.maxBatch);
+            await handler({
+              topic,
+              partition,
+              records: slice.map((record, index) => this.incoming(topic, partition, from + index, record)),
+            });
+            // Committed only after the handler resolved: its effects are in the stores.
+            this.committed.set(key, from + slice.length);
+            delivered = true;
+          }
+        }
+        if (!delivered && running) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            this.wakeups.add(resolve);
+          });
+          if (wake !== undefined) this.wakeups.delete(wake);
+        }
+      }
+    };
+    const done = loop();
+    return Promise.resolve({
+      stop: async () => {
+        running = false;
+        wake?.();
+        await done;
+      },
+    });
+  }
+}

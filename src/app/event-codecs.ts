@@ -1,0 +1,45 @@
+import type { TopicNames } from '../contract/topic-definitions.js';
+import type { Decision } from '../domain/decision.js';
+import type { ModelUpdated, SheetAnalysed, TrainingRequested } from '../domain/events.js';
+import type { AvroCodec } from '../ports/avro-codec.js';
+
+/** Decision → the TrainingRequested event it is published as. */
+export function trainingRequestOf(decision: Decision): TrainingRequested {
+  return {
+    requestId: decision.decisionId,
+    scope: decision.scope,
+    modelKind: decision.kind,
+    reason: decision.reason,
+    counts: Object.fromEntries(Object.entries(decision.counts).map(([name, value]) => [name, Math.round(value)])),
+    metric: decision.metric,
+    requestedAt: decision.decidedAt,
+    priority: decision.priority,
+    mode: decision.mode,
+    lookbackDays: decision.lookbackDays,
+    force: decision.force,
+  };
+}
+
+/** Typed encode/decode for the events relearn itself publishes. */
+export class OutputCodecs {
+  constructor(
+    private readonly codec: AvroCodec,
+    private readonly topics: TopicNames,
+  ) {}
+
+  encodeTrainingRequest(request: TrainingRequested): Promise<Buffer> {
+    return this.codec.encode(this.topics['training-requests'], request);
+  }
+
+  encodeModelUpdated(event: ModelUpdated): Promise<Buffer> {
+    return this.codec.encode(this.topics['model-updates'], event);
+  }
+
+  encodeSheetAnalysed(event: SheetAnalysed): Promise<Buffer> {
+    return this.codec.encode(this.topics['sheet-analyses'], event);
+  }
+
+  async decodeTrainingRequest(bytes: Buffer): Promise<TrainingRequested> {
+    return { ...(await this.codec.decode(bytes)) as TrainingRequested };
+  }
+}

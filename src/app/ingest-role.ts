@@ -1,0 +1,180 @@
+import type { INPUT_ROLES, TopicNames } from '../contract/topic-definitions.js';
+import type { CounterDelta } from '../domain/counters.js';
+import { validateInputEvent } from '../domain/event-validation.js';
+import type { ExpenseRecorded, InputEvent, InputEventType, LabelRecorded, SheetSubmitted, TransactionRecorded } from '../domain/events.js';
+import { weekIndex } from '../domain/features/weekly-spend.js';
+import type { ModelKind } from '../domain/model-kind.js';
+import type { RetrainPolicies } from '../domain/policy-config.js';
+import { orgScope, userScope, type Scope } from '../domain/scope.js';
+import type { AvroCodec } from '../ports/avro-codec.js';
+import type { CounterGuard, CounterStore } from '../ports/counter-store.js';
+import type { EventSink, EventSource, EventSubscription, IncomingBatch, IncomingRecord } from '../ports/event-bus.js';
+import type { EventPosition, EventStore, StoredTransaction } from '../ports/event-store.js';
+import type { GroupWork } from '../pipelines/group-work.js';
+import { loadCategorizer } from '../training/trainers/categorizer-trainer.js';
+import { loadForecaster } from '../training/trainers/forecaster-trainer.js';
+import type { ChampionCache } from './champion-cache.js';
+import { sendToDeadLetter } from './dead-letter.js';
+import { closedWeekErrorRatio, prequentialSample } from './live-performance.js';
+
+export interface IngestStats {
+  ingested: number;
+  duplicates: number;
+  redelivered: number;
+  deadLettered: Record<string, number>;
+}
+
+export interface IngestRoleDeps {
+  source: EventSource;
+  sink: EventSink;
+  codec: AvroCodec;
+  store: EventStore;
+  counters: CounterStore;
+  champions: ChampionCache;
+  topics: TopicNames;
+  policies: RetrainPolicies;
+  groupId: string;
+  /** Where triggers and analysis requests go (the trigger pipeline's input). */
+  emit: (work: GroupWork) => void;
+}
+
+const TYPE_BY_ROLE: Readonly<Record<(typeof INPUT_ROLES)[number], InputEventType>> = {
+  transactions: 'transaction',
+  expenses: 'expense',
+  'expense-sheets': 'sheet',
+  labels: 'label',
+};
+
+/**
+ * Consumes the input topics: decode, validate, store idempotently, update the counters
+ * (guarded by offset) and emit triggers. A bad record goes to the DLQ and the batch
+ * moves on; an infrastructure failure rejects the batch so its offsets stay uncommitted.
+ */
+export class IngestRole {
+  readonly stats: IngestStats = { ingested: 0, duplicates: 0, redelivered: 0, deadLettered: {} };
+  private subscription: EventSubscription | undefined;
+  private readonly typeByTopic: Map<string, InputEventType>;
+
+  constructor(private readonly deps: IngestRoleDeps) {
+    this.typeByTopic = new Map(Object.entries(TYPE_BY_ROLE).map(([role, type]) => [deps.topics[role as keyof typeof TYPE_BY_ROLE], type]));
+  }
+
+  get topics(): string[] {
+    return [...this.typeByTopic.keys()];
+  }
+
+  async start(): Promise<void> {
+    this.subscription = await this.deps.source.subscribe({ groupId: this.deps.groupId, topics: this.topics, fromBeginning: true }, (batch) => this.handleBatch(batch));
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  async handleBatch(batch: IncomingBatch): Promise<void> {
+    for (const record of batch.records) await this.handleRecord(record);
+  }
+
+  private async handleRecord(record: IncomingRecord): Promise<void> {
+    const type = this.typeByTopic.get(record.topic);
+    if (type === undefined) return;
+    let input: InputEvent;
+    try {
+      if (record.value === null || record.value.length === 0) throw new Error('record has no value');
+      input = validateInputEvent(type, await this.deps.codec.decode(record.value));
+    } catch (error) {
+      const reason = await sendToDeadLetter(this.deps.sink, this.deps.topics.dlq, record, error);
+      this.stats.deadLettered[reason] = (this.stats.deadLettered[reason] ?? 0) + 1;
+      return;
+    }
+    const position: EventPosition = { topic: record.topic, partition: record.partition, offset: record.offset };
+    const guard: CounterGuard = { stream: `${record.topic}/${record.partition}`, offset: Number(record.offset) };
+    const outcome = await this.apply(input, position, guard);
+    if (outcome === 'duplicate') this.stats.duplicates += 1;
+    else {
+      if (outcome === 'redelivered') this.stats.redelivered += 1;
+      this.stats.ingested += 1;
+    }
+  }
+
+  private async apply(input: InputEvent, position: EventPosition, guard: CounterGuard): Promise<string> {
+    switch (input.type) {
+      case 'transaction':
+        return this.applyTransaction(input.event, position, guard);
+      case 'expense':
+        return this.applyExpense(input.event, position, guard);
+      case 'sheet':
+        return this.applySheet(input.event, position, guard);
+      case 'label':
+        return this.applyLabel(input.event, position, guard);
+    }
+  }
+
+  private async count(scope: Scope, kind: ModelKind, delta: CounterDelta, guard: CounterGuard, at: number): Promise<void> {
+    await this.deps.counters.apply(scope, kind, delta, guard);
+    const source = delta.performanceSample === undefined ? 'count' : 'performance';
+    this.deps.emit({ type: 'trigger', trigger: { scope, kind, source, at } });
+  }
+
+  private async categorizerSample(scope: Scope, transaction: StoredTransaction): Promise<Partial<CounterDelta>> {
+    const champion = await this.deps.champions.get(scope, 'categorizer', loadCategorizer);
+    if (champion === null) return {};
+    const sample = prequentialSample(champion.model, transaction);
+    return sample === undefined ? {} : { performanceSample: sample, performanceWindow: this.deps.policies.categorizer.performanceWindow };
+  }
+
+  private async forecasterSample(scope: Scope, event: TransactionRecorded): Promise<Partial<CounterDelta>> {
+    const champion = await this.deps.champions.get(scope, 'forecaster', loadForecaster);
+    if (champion === null) return {};
+    const counters = await this.deps.counters.get(scope, 'forecaster');
+    if (counters?.lastEventAt == null) return {};
+    const closedWeek = weekIndex(counters.lastEventAt);
+    if (weekIndex(event.occurredAt) <= closedWeek) return {};
+    // A new week began: judge the week that just closed against the seasonal-naive baseline.
+    const history = await this.deps.store.transactions(event.userId, { since: counters.lastEventAt - 20 * 7 * 86_400_000 });
+    const ratio = closedWeekErrorRatio(champion.model, history, closedWeek);
+    return ratio === undefined ? {} : { performanceSample: ratio, performanceWindow: this.deps.policies.forecaster.performanceWindow };
+  }
+
+  private async applyTransaction(event: TransactionRecorded, position: EventPosition, guard: CounterGuard): Promise<string> {
+    const scope = userScope(event.userId);
+    const forecast = await this.forecasterSample(scope, event);
+    const { outcome, labeled } = await this.deps.store.appendTransaction(event, position);
+    if (outcome === 'duplicate') return outcome;
+    await this.count(scope, 'forecaster', { total: 1, sinceLastTraining: 1, eventTime: event.occurredAt, ...forecast }, guard, event.occurredAt);
+    if (labeled) {
+      const stored: StoredTransaction = { ...event, label: event.category };
+      const sample = await this.categorizerSample(scope, stored);
+      await this.count(scope, 'categorizer', { total: 1, sinceLastTraining: 1, eventTime: event.occurredAt, ...sample }, guard, event.occurredAt);
+    }
+    return outcome;
+  }
+
+  private async applyExpense(event: ExpenseRecorded, position: EventPosition, guard: CounterGuard): Promise<string> {
+    const { outcome } = await this.deps.store.appendExpense(event, position);
+    if (outcome === 'duplicate') return outcome;
+    // Expenses count towards the first model's 50 rows; sheets are what retrains count.
+    await this.deps.counters.apply(orgScope(event.orgId), 'anomaly', { total: 1, eventTime: event.occurredAt }, guard);
+    return outcome;
+  }
+
+  private async applySheet(event: SheetSubmitted, position: EventPosition, guard: CounterGuard): Promise<string> {
+    const { outcome } = await this.deps.store.appendSheet(event, position);
+    if (outcome === 'duplicate') return outcome;
+    await this.count(orgScope(event.orgId), 'anomaly', { sheets: 1, sinceLastTraining: 1, eventTime: event.submittedAt }, guard, event.submittedAt);
+    this.deps.emit({ type: 'analyse', sheetId: event.sheetId, orgId: event.orgId, at: event.submittedAt });
+    return outcome;
+  }
+
+  private async applyLabel(event: LabelRecorded, position: EventPosition, guard: CounterGuard): Promise<string> {
+    const { outcome, newlyLabeled, item } = await this.deps.store.appendLabel(event, position);
+    if (outcome === 'duplicate') return outcome;
+    if (event.scope.type === 'user' && newlyLabeled && item !== null && 'transactionId' in item) {
+      const scope = userScope(event.scope.id);
+      const sample = await this.categorizerSample(scope, item);
+      await this.count(scope, 'categorizer', { total: 1, sinceLastTraining: 1, eventTime: item.occurredAt, ...sample }, guard, event.recordedAt);
+    }
+    return outcome;
+  }
+}

@@ -1,0 +1,59 @@
+import { topicNames, type TopicNames } from '../contract/topic-definitions.js';
+import type { ModelKind } from '../domain/model-kind.js';
+import { DEFAULT_RETRAIN_POLICIES, type RetrainPolicies } from '../domain/policy-config.js';
+import type { Hyperparameters } from '../training/training-task.js';
+
+/** Everything the roles need to know, decided once at start-up and frozen. */
+export interface RelearnConfig {
+  topics: TopicNames;
+  policies: RetrainPolicies;
+  /** New-data retrains grow the champion's forest instead of rebuilding it (categorizer). */
+  incrementalOnNewData: boolean;
+  engines: { categorizer: string; anomaly: string };
+  hyperparameters: Readonly<Record<ModelKind, Hyperparameters>>;
+  training: {
+    /**
+     * Training-set bounds: the newest N rows per model. Per-user models learn the user's
+     * recent habits; older rows add time, not accuracy (see the closing note's figures).
+     */
+    maxRows: Readonly<Record<ModelKind, number>>;
+    heldOutFraction: number;
+    /** Incremental updates retire the oldest trees past this many. */
+    maxTrees: number;
+    workers: number;
+    /** Concurrent trainings per trainer process (each on a worker thread). */
+    concurrency: number;
+    leaseMs: number;
+    maxAttempts: number;
+    seed: number;
+  };
+  schedule: {
+    /** Cron expression for the scheduled re-check of time-based rules (default daily 02:00). */
+    cron: string;
+    lookbackDays: number | null;
+  };
+  groups: { ingest: string; trainer: string };
+}
+
+export function defaultConfig(overrides: Partial<RelearnConfig> = {}): RelearnConfig {
+  return Object.freeze({
+    topics: topicNames(),
+    policies: DEFAULT_RETRAIN_POLICIES,
+    incrementalOnNewData: true,
+    engines: { categorizer: 'relearn-forest', anomaly: 'relearn-isolation' },
+    hyperparameters: { categorizer: {}, forecaster: {}, anomaly: {} },
+    training: {
+      maxRows: { categorizer: 2000, forecaster: 5000, anomaly: 5000 },
+      heldOutFraction: 0.2,
+      maxTrees: 60,
+      workers: 2,
+      concurrency: 2,
+      leaseMs: 60_000,
+      maxAttempts: 3,
+      seed: 1,
+    },
+    schedule: { cron: '0 2 * * *', lookbackDays: null },
+    groups: { ingest: 'relearn-ingest', trainer: 'relearn-trainer' },
+    ...overrides,
+  });
+}

@@ -1,0 +1,223 @@
+import type { TopicNames } from '../contract/topic-definitions.js';
+import { describeError, isRelearnError, RelearnError } from '../domain/errors.js';
+import type { ModelUpdated, TrainingRequested } from '../domain/events.js';
+import { fnv1a } from '../domain/features/text-hash.js';
+import type { Clock } from '../ports/clock.js';
+import type { CounterStore } from '../ports/counter-store.js';
+import type { EventSink, EventSource, EventSubscription, IncomingBatch } from '../ports/event-bus.js';
+import type { EventStore } from '../ports/event-store.js';
+import type { JobLease, JobQueue } from '../ports/job-queue.js';
+import type { ModelRegistry } from '../ports/model-registry.js';
+import { promotionVerdict } from '../training/promotion-gate.js';
+import { FORECASTER_ENGINE } from '../training/trainers/forecaster-trainer.js';
+import type { TrainingTask } from '../training/training-task.js';
+import type { TrainingWorkerPool } from '../training/worker-pool.js';
+import type { OutputCodecs } from './event-codecs.js';
+import type { RelearnConfig } from './relearn-config.js';
+import { loadTrainingRows } from './training-data.js';
+
+export interface TrainingFinished {
+  requestId: string;
+  scope: string;
+  kind: TrainingRequested['modelKind'];
+  status: 'succeeded' | 'failed' | 'cancelled';
+  /** Present on success. */
+  version?: number;
+  promoted?: boolean;
+  error?: string;
+  errorCode?: string;
+  trainMs?: number;
+}
+
+export interface TrainerRoleDeps {
+  source: EventSource;
+  sink: EventSink;
+  codecs: OutputCodecs;
+  jobs: JobQueue;
+  store: EventStore;
+  counters: CounterStore;
+  registry: ModelRegistry;
+  pool: TrainingWorkerPool;
+  clock: Clock;
+  config: RelearnConfig;
+  topics: TopicNames;
+  /** This process's name in leases. */
+  owner: string;
+  onFinished: (finished: TrainingFinished) => void;
+}
+
+/**
+ * Consumes training requests into the job queue (deduplicated by requestId), then
+ * leases jobs and trains them on the worker pool. Every write after training is fenced
+ * by the lease's token: a trainer whose lease expired cannot overwrite a newer result.
+ */
+export class TrainerRole {
+  private subscription: EventSubscription | undefined;
+  private inFlight = new Set<Promise<void>>();
+  private paused = false;
+  private stopped = false;
+  private pollTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: TrainerRoleDeps) {}
+
+  async start(options: { paused?: boolean; pollMs?: number } = {}): Promise<void> {
+    this.paused = options.paused ?? false;
+    this.subscription = await this.deps.source.subscribe(
+      { groupId: this.deps.config.groups.trainer, topics: [this.deps.topics['training-requests']], fromBeginning: true },
+      (batch) => this.enqueue(batch),
+    );
+    // Polling picks up jobs enqueued by other processes and jobs whose lease expired.
+    if (options.pollMs !== undefined) this.pollTimer = setInterval(() => this.fill(), options.pollMs);
+  }
+
+  /** The embedded run holds training back while a simulated hour is ingested, for reproducible runs. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.fill();
+  }
+
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
+    await this.subscription?.stop();
+    await Promise.all([...this.inFlight]);
+  }
+
+  private async enqueue(batch: IncomingBatch): Promise<void> {
+    for (const record of batch.records) {
+      if (record.value === null) continue;
+      const request = await this.deps.codecs.decodeTrainingRequest(record.value);
+      await this.deps.jobs.enqueue(request, { maxAttempts: this.deps.config.training.maxAttempts, now: this.deps.clock.now() });
+    }
+    this.fill();
+  }
+
+  /** Leases jobs until the concurrency limit is reached or the queue is empty. */
+  fill(): void {
+    if (this.paused || this.stopped) return;
+    if (this.inFlight.size >= this.deps.config.training.concurrency) return;
+    const run = (async () => {
+      const lease = await this.deps.jobs.lease(this.deps.owner, this.deps.config.training.leaseMs, this.deps.clock.now());
+      if (lease === null) return;
+      this.fill();
+      await this.runJob(lease);
+    })().finally(() => {
+      this.inFlight.delete(run);
+      this.fill();
+    });
+    this.inFlight.add(run);
+  }
+
+  /** Resolves when no job runs and none can be leased now. */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.race([...this.inFlight]);
+  }
+
+  private async runJob(lease: JobLease): Promise<void> {
+    const { jobs, clock, config, registry, counters, sink, codecs, topics } = this.deps;
+    const request = lease.job.request;
+    const heartbeat = (stage: string, progress: number) => jobs.heartbeat(lease, config.training.leaseMs, clock.now(), { stage, progress });
+    const timer = setInterval(() => void heartbeat(lease.job.stage, lease.job.progress), Math.max(1_000, config.training.leaseMs / 3));
+    try {
+      await heartbeat('loading-data', 0.1);
+      const rows = await loadTrainingRows(this.deps.store, request, config, clock.now());
+      const champion = await registry.champion(lease.job.scope, lease.job.kind);
+      const championArtifact = champion === null ? null : await registry.artifact(champion.scope, champion.kind, champion.version);
+      const common = {
+        mode: request.mode,
+        seed: (config.training.seed ^ fnv1a(request.requestId)) >>> 0,
+        hyperparameters: config.hyperparameters[request.modelKind],
+        championArtifact,
+        heldOutFraction: config.training.heldOutFraction,
+        maxTrees: config.training.maxTrees,
+      };
+      const task: TrainingTask =
+        request.modelKind === 'anomaly'
+          ? { ...common, kind: 'anomaly', engine: config.engines.anomaly, rows: rows as TrainingTask['rows'] as never }
+          : request.modelKind === 'categorizer'
+            ? { ...common, kind: 'categorizer', engine: config.engines.categorizer, rows: rows as never }
+            : { ...common, kind: 'forecaster', engine: FORECASTER_ENGINE, rows: rows as never };
+      await heartbeat('training', 0.3);
+      const outcome = await this.deps.pool.run(task);
+      if (!(await heartbeat('validating', 0.8))) throw new RelearnError('LEASE_LOST', `lease on ${lease.job.jobId} was lost during training`);
+
+      const verdict = promotionVerdict(outcome.primaryMetric, outcome.metrics, outcome.championMetrics);
+      const now = clock.now();
+      const stored = await registry.store(
+        {
+          scope: lease.job.scope,
+          kind: lease.job.kind,
+          engine: outcome.engine,
+          mode: outcome.mode,
+          requestId: request.requestId,
+          trainedAt: now,
+          trainedOn: outcome.trainedOn,
+          metrics: outcome.metrics,
+          championMetrics: outcome.championMetrics,
+          previousVersion: champion?.version ?? null,
+          promoted: verdict.promoted,
+          decision: verdict.decision,
+          hyperparameters: outcome.hyperparameters,
+        },
+        outcome.artifact,
+        lease.token,
+      );
+      await counters.markTrained(lease.job.scope, lease.job.kind, {
+        requestId: request.requestId,
+        consumed: request.counts.sinceLastTraining ?? 0,
+        trainedAt: now,
+      });
+      const event: ModelUpdated = {
+        modelId: stored.modelId,
+        scope: stored.scope,
+        modelKind: stored.kind,
+        version: stored.version,
+        previousVersion: stored.previousVersion,
+        promoted: stored.promoted,
+        decision: stored.decision,
+        metrics: stored.metrics,
+        championMetrics: stored.championMetrics,
+        trainedOn: stored.trainedOn,
+        requestId: request.requestId,
+        trainedAt: stored.trainedAt,
+      };
+      await sink.send(topics['model-updates'], [{ key: stored.scope, value: await codecs.encodeModelUpdated(event) }]);
+      await jobs.complete(lease, { version: stored.version, promoted: stored.promoted, decision: stored.decision }, clock.now());
+      this.deps.onFinished({
+        requestId: request.requestId,
+        scope: request.scope,
+        kind: request.modelKind,
+        status: 'succeeded',
+        version: stored.version,
+        promoted: stored.promoted,
+        trainMs: outcome.trainMs,
+      });
+    } catch (error) {
+      const { errorClass, message } = describeError(error);
+      const retriable = isRelearnError(error) ? error.retriable : false;
+      const lost = isRelearnError(error, 'STALE_FENCE') || isRelearnError(error, 'LEASE_LOST');
+      if (!lost) await jobs.fail(lease, `${errorClass}: ${message}`, retriable, clock.now());
+      const job = await jobs.get(lease.job.jobId);
+      if (job !== null && job.status !== 'queued' && job.status !== 'running') {
+        this.deps.onFinished({
+          requestId: request.requestId,
+          scope: request.scope,
+          kind: request.modelKind,
+          status: job.status === 'cancelled' ? 'cancelled' : 'failed',
+          error: message,
+          errorCode: errorClass,
+        });
+      }
+    } finally {
+      clearInterval(timer);
+    }
+  }
+}

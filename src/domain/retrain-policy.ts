@@ -1,0 +1,136 @@
+import type { ScopeCounters } from './counters.js';
+import type { DecisionMetric, TrainingMode, TrainingReason } from './events.js';
+import type { RetrainPolicyConfig } from './policy-config.js';
+import type { Trigger } from './trigger.js';
+
+/** What the policy knows about the current champion, if there is one. */
+export interface ChampionFacts {
+  version: number;
+  /** The categorizer's held-out validation accuracy at training time. */
+  validationAccuracy?: number;
+  /** Whether the champion can be extended in place (incremental training). */
+  supportsIncremental: boolean;
+}
+
+export type NotDueWhy = 'insufficient-data' | 'not-enough-new-data' | 'too-soon' | 'performance-ok' | 'no-new-data';
+
+export type PolicyVerdict =
+  | {
+      due: true;
+      reason: TrainingReason;
+      mode: TrainingMode;
+      metric: DecisionMetric | null;
+      counts: Record<string, number>;
+      sinceLastTrainingMs: number | null;
+    }
+  | { due: false; why: NotDueWhy; counts: Record<string, number>; sinceLastTrainingMs: number | null };
+
+export interface PolicyInput {
+  counters: ScopeCounters;
+  champion: ChampionFacts | null;
+  config: RetrainPolicyConfig;
+  trigger: Trigger;
+  now: number;
+  /** Use incremental training for plain new-data retrains when the champion supports it. */
+  incrementalOnNewData: boolean;
+}
+
+function countsOf(counters: ScopeCounters): Record<string, number> {
+  const counts: Record<string, number> = {
+    total: counters.total,
+    sinceLastTraining: counters.sinceLastTraining,
+  };
+  if (counters.sheets > 0) counts.sheets = counters.sheets;
+  if (counters.firstEventAt !== null && counters.lastEventAt !== null) {
+    counts.spanMs = counters.lastEventAt - counters.firstEventAt;
+  }
+  return counts;
+}
+
+function mean(values: readonly number[]): number {
+  let sum = 0;
+  for (const value of values) sum += value;
+  return values.length === 0 ? Number.NaN : sum / values.length;
+}
+
+/**
+ * The live-performance rule of design.md §3 for each kind, or null when the window
+ * does not (yet) say anything. Boundaries are strict: an anomaly rate of exactly 5% or
+ * 30% is healthy; 4.9% and 30.1% are not.
+ */
+export function performanceBreach(input: PolicyInput): DecisionMetric | null {
+  const { counters, champion, config } = input;
+  if (champion === null) return null;
+  const window = counters.performance.slice(-config.performanceWindow);
+  if (window.length < config.minPerformanceSamples) return null;
+  const value = mean(window);
+  switch (counters.kind) {
+    case 'categorizer': {
+      if (champion.validationAccuracy === undefined) return null;
+      const threshold = champion.validationAccuracy - config.maxAccuracyDrop;
+      return value < threshold - 1e-12 ? { name: 'prequentialAccuracy', value, threshold } : null;
+    }
+    case 'anomaly':
+      if (value > config.maxAnomalyRate) return { name: 'anomalyRate', value, threshold: config.maxAnomalyRate };
+      if (value < config.minAnomalyRate) return { name: 'anomalyRate', value, threshold: config.minAnomalyRate };
+      return null;
+    case 'forecaster': {
+      // Samples are the model's error divided by the seasonal-naive baseline's error over
+      // a closed period: above 1 the model does worse than naive.
+      const last = window[window.length - 1] ?? Number.NaN;
+      return last > 1 ? { name: 'errorVsSeasonalNaive', value: last, threshold: 1 } : null;
+    }
+  }
+}
+
+function hasInitialData(counters: ScopeCounters, config: RetrainPolicyConfig): boolean {
+  const span = counters.firstEventAt === null || counters.lastEventAt === null ? 0 : counters.lastEventAt - counters.firstEventAt;
+  return counters.total >= config.minInitialRows && counters.sheets >= config.minInitialSheets && span >= config.minInitialSpanMs;
+}
+
+/** Decides whether one (scope, kind) should train now, and why. Pure. */
+export function evaluateRetrainPolicy(input: PolicyInput): PolicyVerdict {
+  const { counters, champion, config, trigger, now } = input;
+  const counts = countsOf(counters);
+  const sinceLastTrainingMs = counters.lastTrainedAt === null ? null : now - counters.lastTrainedAt;
+  const due = (reason: TrainingReason, mode: TrainingMode, metric: DecisionMetric | null = null): PolicyVerdict => ({
+    due: true,
+    reason,
+    mode,
+    metric,
+    counts,
+    sinceLastTrainingMs,
+  });
+  const notDue = (why: NotDueWhy): PolicyVerdict => ({ due: false, why, counts, sinceLastTrainingMs });
+
+  if (trigger.source === 'manual') {
+    if (trigger.force === true) return due('manual', 'full');
+    if (champion === null && !hasInitialData(counters, config)) return notDue('insufficient-data');
+    return counters.total > 0 ? due('manual', 'full') : notDue('insufficient-data');
+  }
+
+  if (champion === null || counters.lastTrainedAt === null) {
+    return hasInitialData(counters, config) ? due('initial', 'full') : notDue('insufficient-data');
+  }
+
+  const breach = performanceBreach(input);
+  if (breach !== null && sinceLastTrainingMs !== null && sinceLastTrainingMs >= config.performanceCooldownMs) {
+    return due('performance', 'full', breach);
+  }
+
+  if (counters.sinceLastTraining <= 0) return notDue('no-new-data');
+  if (counters.sinceLastTraining < config.minNewData) return notDue('not-enough-new-data');
+  if (sinceLastTrainingMs === null || sinceLastTrainingMs < config.minIntervalMs) return notDue('too-soon');
+
+  switch (trigger.source) {
+    case 'count':
+    case 'performance': {
+      const mode: TrainingMode = input.incrementalOnNewData && champion.supportsIncremental ? 'incremental' : 'full';
+      return due('new-data', mode);
+    }
+    case 'timer':
+      return due('interval', 'full');
+    case 'schedule':
+      return due('scheduled', 'full');
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Event source and sink: what the service needs of a log-based broker. The Kafka adapter
+ * maps these onto kafkajs; the memory adapter runs the embedded mode.
+ */
+
+export interface OutgoingRecord {
+  key: string | null;
+  value: Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface IncomingRecord {
+  topic: string;
+  partition: number;
+  /** Kafka offsets are int64: carried as decimal strings so nothing rounds them. */
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  timestamp: number;
+}
+
+export interface EventSink {
+  /** Resolves once the broker has acknowledged every record (acks=all for Kafka). */
+  send(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
+}
+
+/**
+ * A batch from one partition. The source commits the batch's offsets only after the
+ * handler's promise resolves, i.e. after its effects are durable.
+ */
+export interface IncomingBatch {
+  topic: string;
+  partition: number;
+  records: readonly IncomingRecord[];
+}
+
+export type BatchHandler = (batch: IncomingBatch) => Promise<void>;
+
+export interface EventSubscription {
+  /** Stops fetching, waits for the batch in hand to finish and its offsets to commit. */
+  stop(): Promise<void>;
+}
+
+export interface EventSource {
+  subscribe(options: { groupId: string; topics: readonly string[]; fromBeginning?: boolean }, handler: BatchHandler): Promise<EventSubscription>;
+}

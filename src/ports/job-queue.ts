@@ -1,0 +1,64 @@
+import type { TrainingRequested } from '../domain/events.js';
+import type { ModelKind } from '../domain/model-kind.js';
+import type { Scope } from '../domain/scope.js';
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+
+export interface JobResult {
+  version: number | null;
+  promoted: boolean;
+  decision: string;
+}
+
+export interface TrainingJob {
+  jobId: string;
+  scope: Scope;
+  kind: ModelKind;
+  request: TrainingRequested;
+  status: JobStatus;
+  priority: number;
+  attempts: number;
+  maxAttempts: number;
+  stage: string;
+  progress: number;
+  error: string | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  /** Grows with every lease across the whole queue: a later holder always has a larger token. */
+  fencingToken: number;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  result: JobResult | null;
+}
+
+export interface JobLease {
+  job: TrainingJob;
+  token: number;
+}
+
+/**
+ * Training jobs with leases and fencing tokens. At most one job per (scope, kind) is
+ * running at a time; an expired lease makes the job leasable again (a crashed trainer's
+ * job is retried), and every write from a lease holder is checked against its token.
+ */
+export interface JobQueue {
+  /** False when a job with this requestId exists already (a redelivered request). */
+  enqueue(request: TrainingRequested, options: { maxAttempts: number; now: number }): Promise<boolean>;
+  /** The highest-priority, oldest leasable job, or null. */
+  lease(owner: string, leaseMs: number, now: number): Promise<JobLease | null>;
+  /** Extends the lease and records progress; false when the lease was lost. */
+  heartbeat(lease: JobLease, leaseMs: number, now: number, progress?: { stage: string; progress: number }): Promise<boolean>;
+  complete(lease: JobLease, result: JobResult, now: number): Promise<boolean>;
+  /** Requeues when retriable and attempts remain, else marks failed. False when the lease was lost. */
+  fail(lease: JobLease, error: string, retriable: boolean, now: number): Promise<boolean>;
+  /** Queued or running jobs only. */
+  cancel(jobId: string, now: number): Promise<boolean>;
+  /** Failed or cancelled jobs only: back to queued with a fresh attempt budget. */
+  retry(jobId: string, now: number): Promise<boolean>;
+  get(jobId: string): Promise<TrainingJob | null>;
+  /** Newest first. */
+  list(filter?: { status?: JobStatus; scope?: Scope; kind?: ModelKind; limit?: number }): Promise<TrainingJob[]>;
+}
