@@ -162,8 +162,16 @@ export class IngestRole {
   private async applySheet(event: SheetSubmitted, position: EventPosition, guard: CounterGuard): Promise<string> {
     const { outcome } = await this.deps.store.appendSheet(event, position);
     if (outcome === 'duplicate') return outcome;
-    await this.count(orgScope(event.orgId), 'anomaly', { sheets: 1, sinceLastTraining: 1, eventTime: event.submittedAt }, guard, event.submittedAt);
-    this.deps.emit({ type: 'analyse', sheetId: event.sheetId, orgId: event.orgId, at: event.submittedAt });
+    const scope = orgScope(event.orgId);
+    await this.deps.counters.apply(scope, 'anomaly', { sheets: 1, sinceLastTraining: 1, eventTime: event.submittedAt }, guard);
+    // One work item: the group first checks whether a retrain is due, then analyses (train before analysis).
+    this.deps.emit({
+      type: 'analyse',
+      sheetId: event.sheetId,
+      orgId: event.orgId,
+      at: event.submittedAt,
+      trigger: { scope, kind: 'anomaly', source: 'count', at: event.submittedAt },
+    });
     return outcome;
   }
 

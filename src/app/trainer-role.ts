@@ -53,7 +53,7 @@ export interface TrainerRoleDeps {
  */
 export class TrainerRole {
   private subscription: EventSubscription | undefined;
-  private inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
   private paused = false;
   private stopped = false;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -106,13 +106,19 @@ export class TrainerRole {
     if (this.inFlight.size >= this.deps.config.training.concurrency) return;
     const run = (async () => {
       const lease = await this.deps.jobs.lease(this.deps.owner, this.deps.config.training.leaseMs, this.deps.clock.now());
-      if (lease === null) return;
+      if (lease === null) return false;
       this.fill();
       await this.runJob(lease);
-    })().finally(() => {
-      this.inFlight.delete(run);
-      this.fill();
-    });
+      return true;
+    })()
+      .then((ran) => {
+        this.inFlight.delete(run);
+        // Only a finished job can have freed a slot for another; an empty queue waits for the next enqueue or poll.
+        if (ran) this.fill();
+      })
+      .catch(() => {
+        this.inFlight.delete(run);
+      });
     this.inFlight.add(run);
   }
 

@@ -39,8 +39,8 @@ function runGroupBatch(items: GroupWork[], deps: TriggerPipelineDeps): Observabl
   let trigger: Trigger | undefined;
   const analyses: { sheetId: string; orgId: string; at: number }[] = [];
   for (const item of items) {
-    if (item.type === 'trigger') trigger = trigger === undefined ? item.trigger : strongerTrigger(trigger, item.trigger);
-    else analyses.push({ sheetId: item.sheetId, orgId: item.orgId, at: item.at });
+    trigger = trigger === undefined ? item.trigger : strongerTrigger(trigger, item.trigger);
+    if (item.type === 'analyse') analyses.push({ sheetId: item.sheetId, orgId: item.orgId, at: item.at });
   }
   let trained = false;
   const evaluation$: Observable<PipelineEvent> =

@@ -17,15 +17,14 @@ interface Slot {
 type Reply = { id: number; outcome: TrainingOutcome } | { id: number; error: string };
 
 /**
- * Under the TypeScript sources (tests, tsx) the worker entry is a .ts file and needs the
- * tsx loader; from dist/ it is plain JavaScript.
+ * Under the TypeScript sources (tests, tsx) the worker entry is a .ts file: a small eval
+ * bootstrap registers tsx's loader inside the worker first. From dist/ it is plain JavaScript.
  */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const underSources = import.meta.url.endsWith('.ts');
-  return {
-    url: new URL(underSources ? './training-worker.ts' : './training-worker.js', import.meta.url),
-    execArgv: underSources ? ['--import', 'tsx'] : [],
-  };
+function spawnWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./training-worker.js', import.meta.url));
+  const entry = new URL('./training-worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true });
 }
 
 /** A fixed set of worker threads running training tasks, first come first served. */
@@ -48,8 +47,7 @@ export class TrainingWorkerPool {
   }
 
   private spawn(): Slot {
-    const entry = workerEntry();
-    const slot: Slot = { worker: new Worker(entry.url, { execArgv: entry.execArgv }), busy: null };
+    const slot: Slot = { worker: spawnWorker(), busy: null };
     slot.worker.on('message', (reply: Reply) => {
       const pending = slot.busy;
       slot.busy = null;
