@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (pure code, memory adapters, contract suites on memory adapters)
-// and `integration` (real Kafka, schema registry and MongoDB-protocol server, started by
-// the global setup unless the environment points at a running stack).
+// Two projects: `unit` (pure code, memory adapters, contract suites on memory adapters,
+// the embedded loop) and `integration` (real Kafka, schema registry and MongoDB-protocol
+// server, started by the global setup unless KAFKA_BROKERS, SCHEMA_REGISTRY_URL and
+// MONGODB_URI point at a running stack). Integration tests fail, never skip, without one.
 export default defineConfig({
   test: {
     projects: [
@@ -11,6 +12,16 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/contract/**/*.memory.test.ts'],
           testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/contract/**/*.real.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
     ],

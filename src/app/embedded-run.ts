@@ -75,12 +75,8 @@ export async function runEmbedded(
     }
     if (batch.length > 0) await producer.send(batch);
     clock.set(hour + HOUR - 1);
-    let waits = 0;
-    do {
-      await settle();
-      waits += 1;
-      if (waits % 100000 === 0 && process.env.RELEARN_DEBUG) console.error('ingest stuck', { active: system.activeSteps, relay: system.relay.idle, ingestLag: ports.bus.lag(config.groups.ingest, ingestTopics) });
-    } while (!ingestIdle());
+    do await settle();
+    while (!ingestIdle());
     system.ticks$.next({ at: clock.now(), source: 'timer' });
     if (nextSchedule <= clock.now()) {
       system.ticks$.next({ at: clock.now(), source: 'schedule', lookbackDays: config.schedule.lookbackDays });
@@ -88,12 +84,8 @@ export async function runEmbedded(
     }
     await settle();
     trainer.resume();
-    let spins = 0;
-    do {
-      await settle();
-      spins += 1;
-      if (spins % 100000 === 0 && process.env.RELEARN_DEBUG) console.error('stuck', { pendingWork: system.pendingWork, active: system.activeSteps, busy: trainer.busy, relay: system.relay.idle, lag: ports.bus.lag(config.groups.trainer, [config.topics['training-requests']]), ingestLag: ports.bus.lag(config.groups.ingest, ingestTopics), queued: (await ports.jobs.list({ status: 'queued' })).length, running: (await ports.jobs.list({ status: 'running' })).length });
-    } while (!(await allIdle()));
+    do await settle();
+    while (!(await allIdle()));
     trainer.pause();
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     options.onProgress?.(Math.min(hour + HOUR, end) - simulation.start, end - simulation.start);

@@ -52,12 +52,16 @@ export async function buildRunReport(
       const champion = await ports.registry.champion(counter.scope, kind);
       if (champion !== null) champions.push(champion);
     }
-    const metricSums = new Map<string, number>();
+    // Averaged over the champions that have the metric: ROC-AUC exists only where outcomes were labeled.
+    const metricSums = new Map<string, { sum: number; count: number }>();
     for (const champion of champions) {
-      for (const [name, value] of Object.entries(champion.metrics)) metricSums.set(name, (metricSums.get(name) ?? 0) + value);
+      for (const [name, value] of Object.entries(champion.metrics)) {
+        const entry = metricSums.get(name) ?? { sum: 0, count: 0 };
+        metricSums.set(name, { sum: entry.sum + value, count: entry.count + 1 });
+      }
     }
     const metrics: Record<string, number> = {};
-    for (const [name, sum] of [...metricSums].sort(([a], [b]) => a.localeCompare(b))) metrics[name] = round(sum / champions.length);
+    for (const [name, { sum, count }] of [...metricSums].sort(([a], [b]) => a.localeCompare(b))) metrics[name] = round(sum / count);
     const championVersions = champions.map((champion) => champion.version);
     const failedJobs = finished.filter((entry) => entry.kind === kind && entry.status === 'failed' && entry.errorCode !== 'INSUFFICIENT_DATA');
     summary[kind] = {

@@ -5,7 +5,7 @@ import { fnv1a } from '../domain/features/text-hash.js';
 import type { Clock } from '../ports/clock.js';
 import type { CounterStore } from '../ports/counter-store.js';
 import type { EventSink, EventSource, EventSubscription, IncomingBatch } from '../ports/event-bus.js';
-import type { EventStore } from '../ports/event-store.js';
+import type { EventStore, StoredExpense, StoredTransaction } from '../ports/event-store.js';
 import type { JobLease, JobQueue } from '../ports/job-queue.js';
 import type { ModelRegistry } from '../ports/model-registry.js';
 import { promotionVerdict } from '../training/promotion-gate.js';
@@ -147,10 +147,10 @@ export class TrainerRole {
       };
       const task: TrainingTask =
         request.modelKind === 'anomaly'
-          ? { ...common, kind: 'anomaly', engine: config.engines.anomaly, rows: rows as TrainingTask['rows'] as never }
+          ? { ...common, kind: 'anomaly', engine: config.engines.anomaly, rows: rows as StoredExpense[] }
           : request.modelKind === 'categorizer'
-            ? { ...common, kind: 'categorizer', engine: config.engines.categorizer, rows: rows as never }
-            : { ...common, kind: 'forecaster', engine: FORECASTER_ENGINE, rows: rows as never };
+            ? { ...common, kind: 'categorizer', engine: config.engines.categorizer, rows: rows as StoredTransaction[] }
+            : { ...common, kind: 'forecaster', engine: FORECASTER_ENGINE, rows: rows as StoredTransaction[] };
       await heartbeat('training', 0.3);
       const outcome = await this.deps.pool.run(task);
       if (!(await heartbeat('validating', 0.8))) throw new RelearnError('LEASE_LOST', `lease on ${lease.job.jobId} was lost during training`);

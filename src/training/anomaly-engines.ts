@@ -1,5 +1,6 @@
 import type { FeatureMatrix } from '../engines/feature-matrix.js';
 import { IsolationForest, type IsolationForestOptions } from '../engines/isolation-forest.js';
+import { MlIsolationForestDetector } from '../engines/baseline/ml-isolation-forest-detector.js';
 import { RelearnError } from '../domain/errors.js';
 import type { Hyperparameters } from './training-task.js';
 
@@ -22,7 +23,7 @@ function isolationOptions(hyperparameters: Hyperparameters): Omit<IsolationFores
     const value = hyperparameters[name];
     return typeof value === 'number' ? value : fallback;
   };
-  return { nTrees: number('nTrees', 100), sampleSize: number('sampleSize', 256), contamination: number('contamination', 0.05) };
+  return { nTrees: number('nTrees', 100), sampleSize: number('sampleSize', 256), contamination: number('contamination', 0.1) };
 }
 
 const relearnIsolation: AnomalyEngine = {
@@ -32,7 +33,18 @@ const relearnIsolation: AnomalyEngine = {
   effectiveHyperparameters: (hyperparameters) => ({ ...isolationOptions(hyperparameters) }),
 };
 
-const ENGINES: ReadonlyMap<string, AnomalyEngine> = new Map([[relearnIsolation.name, relearnIsolation]]);
+/** ml-isolation-forest as a baseline: no seed and no serialisation, so its models cannot be stored (training fails with a clear error). */
+const mlIsolationForest: AnomalyEngine = {
+  name: 'ml-isolation-forest',
+  train: (x, hyperparameters, seed) => MlIsolationForestDetector.train(x, { ...isolationOptions(hyperparameters), seed }),
+  load: (bytes) => MlIsolationForestDetector.deserialize(bytes),
+  effectiveHyperparameters: relearnIsolation.effectiveHyperparameters,
+};
+
+const ENGINES: ReadonlyMap<string, AnomalyEngine> = new Map([
+  [relearnIsolation.name, relearnIsolation],
+  [mlIsolationForest.name, mlIsolationForest],
+]);
 
 export const ANOMALY_ENGINE_NAMES: readonly string[] = [...ENGINES.keys()];
 

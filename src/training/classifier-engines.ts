@@ -1,5 +1,6 @@
 import type { FeatureMatrix } from '../engines/feature-matrix.js';
 import { RandomForestClassifier, type RandomForestOptions } from '../engines/random-forest.js';
+import { MlRandomForestClassifier } from '../engines/baseline/ml-random-forest-classifier.js';
 import { RelearnError } from '../domain/errors.js';
 import type { Hyperparameters } from './training-task.js';
 
@@ -43,11 +44,29 @@ const relearnForest: ClassifierEngine = {
   },
   effectiveHyperparameters: (hyperparameters) => {
     const { seed: _seed, ...options } = forestOptions(hyperparameters, 0);
-    return options as Hyperparameters;
+    return options;
   },
 };
 
-const ENGINES: ReadonlyMap<string, ClassifierEngine> = new Map([[relearnForest.name, relearnForest]]);
+/**
+ * ml-random-forest as a baseline: slow (O(n²) split search) and vote-only, kept
+ * selectable so the benchmark and an operator can compare. Bound its training rows.
+ */
+const mlRandomForest: ClassifierEngine = {
+  name: 'ml-random-forest',
+  train: (x, y, nClasses, hyperparameters, seed) => MlRandomForestClassifier.train(x, y, nClasses, forestOptions(hyperparameters, seed)),
+  load: (bytes) => MlRandomForestClassifier.deserialize(bytes),
+  addTrees: (base, newer, maxTrees) => {
+    if (!(base instanceof MlRandomForestClassifier) || !(newer instanceof MlRandomForestClassifier)) throw new Error('ml-random-forest can only grow its own forests');
+    return base.withAddedTrees(newer, maxTrees);
+  },
+  effectiveHyperparameters: relearnForest.effectiveHyperparameters,
+};
+
+const ENGINES: ReadonlyMap<string, ClassifierEngine> = new Map([
+  [relearnForest.name, relearnForest],
+  [mlRandomForest.name, mlRandomForest],
+]);
 
 export const CLASSIFIER_ENGINE_NAMES: readonly string[] = [...ENGINES.keys()];
 
