@@ -38,7 +38,7 @@ const mlIsolationForest: AnomalyEngine = {
   name: 'ml-isolation-forest',
   train: (x, hyperparameters, seed) => MlIsolationForestDetector.train(x, { ...isolationOptions(hyperparameters), seed }),
   load: (bytes) => MlIsolationForestDetector.deserialize(bytes),
-  effectiveHyperparameters: relearnIsolation.effectiveHyperparameters,
+  effectiveHyperparameters: (hyperparameters) => relearnIsolation.effectiveHyperparameters(hyperparameters),
 };
 
 const ENGINES: ReadonlyMap<string, AnomalyEngine> = new Map([

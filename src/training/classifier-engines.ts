@@ -60,7 +60,7 @@ const mlRandomForest: ClassifierEngine = {
     if (!(base instanceof MlRandomForestClassifier) || !(newer instanceof MlRandomForestClassifier)) throw new Error('ml-random-forest can only grow its own forests');
     return base.withAddedTrees(newer, maxTrees);
   },
-  effectiveHyperparameters: relearnForest.effectiveHyperparameters,
+  effectiveHyperparameters: (hyperparameters) => relearnForest.effectiveHyperparameters(hyperparameters),
 };
 
 const ENGINES: ReadonlyMap<string, ClassifierEngine> = new Map([

@@ -105,7 +105,6 @@ export function modelVersion(scope: Scope, kind: ModelKind, overrides: Partial<N
     promoted: true,
     decision: 'promoted',
     hyperparameters: { trees: 10 },
-    artifactBytes: 0,
     ...overrides,
-  } as NewModelVersion;
+  };
 }
