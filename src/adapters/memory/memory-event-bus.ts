@@ -35,6 +35,9 @@ export class MemoryEventBus implements EventSink, EventSource {
   private readonly committed = new Map<string, number>();
   private readonly wakeups = new Set<() => void>();
   private roundRobin = 0;
+  /** Errors thrown by handlers, oldest first: each one left its batch uncommitted. */
+  readonly handlerFailures: unknown[] = [];
+  retryDelayMs = 100;
 
   constructor(
     private readonly partitionsOf: (topic: string) => number,
@@ -108,11 +111,20 @@ export class MemoryEventBus implements EventSink, EventSource {
             const records = log[partition] ?? [];
             if (from >= records.length) continue;
             const slice = records.slice(from, from + this.maxBatch);
-            await handler({
-              topic,
-              partition,
-              records: slice.map((record, index) => this.incoming(topic, partition, from + index, record)),
-            });
+            try {
+              await handler({
+                topic,
+                partition,
+                records: slice.map((record, index) => this.incoming(topic, partition, from + index, record)),
+              });
+            } catch (error) {
+              // Like a Kafka consumer after a failed batch: nothing is committed and the
+              // batch is delivered again after a pause.
+              this.handlerFailures.push(error);
+              await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
+              delivered = true;
+              continue;
+            }
             // Committed only after the handler resolved: its effects are in the stores.
             this.committed.set(key, from + slice.length);
             delivered = true;

@@ -1,0 +1,15 @@
+/** Every collection the MongoDB adapters use, in one place so the index set and the adapters cannot drift apart. */
+export const MONGO_COLLECTIONS = {
+  events: 'events',
+  transactions: 'transactions',
+  expenses: 'expenses',
+  sheets: 'sheets',
+  labels: 'labels',
+  counters: 'counters',
+  decisions: 'decisions',
+  jobs: 'jobs',
+  jobLocks: 'job_locks',
+  lineages: 'model_lineages',
+  models: 'models',
+  sequences: 'sequences',
+} as const;

@@ -1,0 +1,70 @@
+import type { Collection, Db, Filter } from 'mongodb';
+
+import type { Decision } from '../../domain/decision.js';
+import type { ModelKind } from '../../domain/model-kind.js';
+import type { Scope } from '../../domain/scope.js';
+import type { DecisionOutbox } from '../../ports/decision-outbox.js';
+import { isDuplicateKeyError } from './is-duplicate-key-error.js';
+import { MONGO_COLLECTIONS } from './mongo-collections.js';
+import { nextSequence } from './next-sequence.js';
+
+/** A decision keyed by its deterministic id; `seq` is the recording order, which the relay publishes in. */
+interface DecisionDocument extends Omit<Decision, 'decisionId'> {
+  _id: string;
+  seq: number;
+}
+
+function toDecision({ _id, seq: _seq, ...rest }: DecisionDocument): Decision {
+  return { decisionId: _id, ...rest };
+}
+
+/**
+ * The decision outbox on MongoDB: the decision's id is the document's `_id`, so a
+ * decider that dies after recording and decides again records nothing new, and the
+ * relay's `markPublished` only ever sets the first publication time.
+ */
+export class MongoDecisionOutbox implements DecisionOutbox {
+  private readonly decisions: Collection<DecisionDocument>;
+
+  constructor(private readonly db: Db) {
+    this.decisions = db.collection(MONGO_COLLECTIONS.decisions);
+  }
+
+  async record(decision: Decision): Promise<boolean> {
+    if ((await this.decisions.countDocuments({ _id: decision.decisionId }, { limit: 1 })) > 0) return false;
+    const { decisionId, ...rest } = decision;
+    const seq = await nextSequence(this.db, MONGO_COLLECTIONS.decisions);
+    try {
+      await this.decisions.insertOne({ _id: decisionId, ...structuredClone(rest), seq });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  async pending(limit: number): Promise<Decision[]> {
+    if (limit <= 0) return [];
+    const rows = await this.decisions.find({ publishedAt: null }).sort({ seq: 1 }).limit(limit).toArray();
+    return rows.map(toDecision);
+  }
+
+  async markPublished(decisionId: string, at: number): Promise<void> {
+    await this.decisions.updateOne({ _id: decisionId, publishedAt: null }, { $set: { publishedAt: at } });
+  }
+
+  async get(decisionId: string): Promise<Decision | null> {
+    const found = await this.decisions.findOne({ _id: decisionId });
+    return found === null ? null : toDecision(found);
+  }
+
+  async list(filter: { scope?: Scope; kind?: ModelKind; limit?: number } = {}): Promise<Decision[]> {
+    const query: Filter<DecisionDocument> = {};
+    if (filter.scope !== undefined) query.scope = filter.scope;
+    if (filter.kind !== undefined) query.kind = filter.kind;
+    if (filter.limit === 0) return [];
+    let cursor = this.decisions.find(query).sort({ seq: -1 });
+    if (filter.limit !== undefined) cursor = cursor.limit(filter.limit);
+    return (await cursor.toArray()).map(toDecision);
+  }
+}
