@@ -62,7 +62,8 @@ export async function runEmbedded(
     system.pendingWork === 0 &&
     (await ports.jobs.list({ status: 'queued', limit: 1 })).length === 0;
 
-  const end = simulation.start + simulation.days * 24 * HOUR;
+  // Producers may publish a little after the simulated period (next-morning card postings): run until the last record.
+  const end = Math.max(simulation.start + simulation.days * 24 * HOUR, (records[records.length - 1]?.at ?? 0) + 1);
   let index = 0;
   let nextSchedule = schedule.nextRun(new Date(simulation.start))?.getTime() ?? Number.POSITIVE_INFINITY;
   for (let hour = simulation.start; hour < end + HOUR; hour += HOUR) {

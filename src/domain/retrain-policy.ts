@@ -71,8 +71,9 @@ export function performanceBreach(input: PolicyInput): DecisionMetric | null {
       return value < threshold - 1e-12 ? { name: 'prequentialAccuracy', value, threshold } : null;
     }
     case 'anomaly':
-      if (value > config.maxAnomalyRate) return { name: 'anomalyRate', value, threshold: config.maxAnomalyRate };
-      if (value < config.minAnomalyRate) return { name: 'anomalyRate', value, threshold: config.minAnomalyRate };
+      // The tolerance absorbs float rounding of the mean: ten 5% samples average 0.04999…96, which is 5%.
+      if (value > config.maxAnomalyRate + 1e-12) return { name: 'anomalyRate', value, threshold: config.maxAnomalyRate };
+      if (value < config.minAnomalyRate - 1e-12) return { name: 'anomalyRate', value, threshold: config.minAnomalyRate };
       return null;
     case 'forecaster': {
       // Samples are the model's error divided by the seasonal-naive baseline's error over

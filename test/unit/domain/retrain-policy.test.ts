@@ -175,10 +175,8 @@ describe('evaluateRetrainPolicy: live performance', () => {
     }
   });
 
-  // Known defect: the mean of ten 0.05 rates is 0.049999999999999996 in floating point,
-  // and the anomaly rule compares without the tolerance the categorizer rule has, so a
-  // full window at exactly 5% fires. Remove `.fails` once the comparison is tolerant.
-  it.fails('anomaly rate of exactly 5% over a full window of 10 sheets does not fire', () => {
+  // The mean of ten 0.05 rates is 0.049999999999999996 in floating point: still exactly 5%.
+  it('anomaly rate of exactly 5% over a full window of 10 sheets does not fire', () => {
     expect(whyNot(withWindow('anomaly', Array<number>(10).fill(0.05)))).toBe('no-new-data');
   });
 

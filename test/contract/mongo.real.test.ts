@@ -1,0 +1,114 @@
+// The port contracts against the MongoDB adapters on the real test stack's MongoDB-protocol
+// server. Each test gets a fresh, uniquely named database with the start-up indexes,
+// dropped when the test finishes; without a stack, stackEnv() throws and the tests fail.
+import { randomUUID } from 'node:crypto';
+
+import { MongoClient, type Db } from 'mongodb';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+
+import { MongoCounterStore } from '../../src/adapters/mongo/mongo-counter-store.js';
+import { MongoDecisionOutbox } from '../../src/adapters/mongo/mongo-decision-outbox.js';
+import { MongoEventStore } from '../../src/adapters/mongo/mongo-event-store.js';
+import { ensureIndexes } from '../../src/adapters/mongo/mongo-indexes.js';
+import { MongoJobQueue } from '../../src/adapters/mongo/mongo-job-queue.js';
+import { MongoModelRegistry } from '../../src/adapters/mongo/mongo-model-registry.js';
+import { isRelearnError } from '../../src/domain/errors.js';
+import { stackEnv } from '../integration/stack-env.js';
+import { label, modelVersion, position, trainingRequest, transaction } from './contract-fixtures.js';
+import { describeCounterStoreContract } from './counter-store.contract.js';
+import { describeDecisionOutboxContract } from './decision-outbox.contract.js';
+import { describeEventStoreContract } from './event-store.contract.js';
+import { describeJobQueueContract } from './job-queue.contract.js';
+import { describeModelRegistryContract } from './model-registry.contract.js';
+
+let client: MongoClient | undefined;
+
+async function connected(): Promise<MongoClient> {
+  if (client === undefined) {
+    const fresh = new MongoClient(stackEnv().mongodbUri);
+    await fresh.connect();
+    client = fresh;
+  }
+  return client;
+}
+
+afterAll(async () => {
+  await client?.close();
+});
+
+/** A new database for the running test, indexed as at start-up and dropped when the test ends. */
+async function freshDatabase(): Promise<Db> {
+  const db = (await connected()).db(`relearn-contract-${randomUUID().replaceAll('-', '').slice(0, 16)}`);
+  onTestFinished(async () => {
+    await db.dropDatabase();
+  });
+  await ensureIndexes(db);
+  return db;
+}
+
+describeEventStoreContract('mongo', async () => new MongoEventStore(await freshDatabase()));
+describeCounterStoreContract('mongo', async () => new MongoCounterStore(await freshDatabase()));
+describeDecisionOutboxContract('mongo', async () => new MongoDecisionOutbox(await freshDatabase()));
+describeJobQueueContract('mongo', async () => new MongoJobQueue(await freshDatabase()));
+describeModelRegistryContract('mongo', async () => new MongoModelRegistry(await freshDatabase()));
+
+// What the contracts cannot show with one caller: the guarantees hold when callers race,
+// which is where single-document atomicity and guarded updates must carry them.
+describe('MongoDB adapters under concurrent callers', () => {
+  const RACERS = 20;
+
+  it('counts a record once when every racer applies the same stream offset', async () => {
+    const store = new MongoCounterStore(await freshDatabase());
+    const applied = await Promise.all(
+      Array.from({ length: RACERS }, () => store.apply('user:u1', 'forecaster', { total: 1 }, { stream: 'relearn.transactions.v1/0', offset: 7 })),
+    );
+    expect(applied.filter(Boolean)).toHaveLength(1);
+    expect((await store.get('user:u1', 'forecaster'))?.total).toBe(1);
+  });
+
+  it('gives a decision number to one racer only', async () => {
+    const store = new MongoCounterStore(await freshDatabase());
+    const claims = await Promise.all(Array.from({ length: RACERS }, () => store.claimDecision('user:u1', 'categorizer', 1)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('leases at most one job per (scope, kind) to racing workers', async () => {
+    const queue = new MongoJobQueue(await freshDatabase());
+    for (let index = 0; index < 4; index += 1) {
+      await queue.enqueue(trainingRequest({ requestId: `same-${index}` }), { maxAttempts: 1, now: index });
+    }
+    await queue.enqueue(trainingRequest({ requestId: 'other', modelKind: 'forecaster' }), { maxAttempts: 1, now: 9 });
+    const leases = await Promise.all(Array.from({ length: RACERS }, (_, index) => queue.lease(`w${index}`, 60_000, 100)));
+    const won = leases.flatMap((lease) => (lease === null ? [] : [lease]));
+    expect(won.map((lease) => lease.job.kind).sort()).toEqual(['categorizer', 'forecaster']);
+    expect(new Set(won.map((lease) => lease.token)).size).toBe(2);
+    expect(await queue.list({ status: 'running' })).toHaveLength(2);
+  });
+
+  it('stores distinct versions for racing trainers and refuses only with STALE_FENCE', async () => {
+    const registry = new MongoModelRegistry(await freshDatabase());
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, index) => registry.store(modelVersion('user:u1', 'categorizer'), new Uint8Array([index]), index + 1)),
+    );
+    const versions = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.version] : []));
+    const refusals = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+    expect(versions.length).toBeGreaterThan(0);
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(refusals.every((reason) => isRelearnError(reason) && reason.code === 'STALE_FENCE')).toBe(true);
+  });
+
+  it('labels an item whose label races its insert, and reports it labeled exactly once', async () => {
+    const store = new MongoEventStore(await freshDatabase());
+    for (let index = 0; index < RACERS; index += 1) {
+      const itemId = `t${index}`;
+      const [inserted, labelled] = await Promise.all([
+        store.appendTransaction(transaction({ eventId: `tx-${index}`, transactionId: itemId }), position(index)),
+        store.appendLabel(label({ eventId: `label-${index}`, itemId }), position(index, 'labels')),
+      ]);
+      expect([inserted.labeled, labelled.newlyLabeled].filter(Boolean)).toHaveLength(1);
+    }
+    const rows = await store.transactions('u1');
+    expect(rows).toHaveLength(RACERS);
+    expect(rows.every((row) => row.label === 'groceries')).toBe(true);
+  });
+});
