@@ -52,6 +52,16 @@ describeDecisionOutboxContract('mongo', async () => new MongoDecisionOutbox(awai
 describeJobQueueContract('mongo', async () => new MongoJobQueue(await freshDatabase()));
 describeModelRegistryContract('mongo', async () => new MongoModelRegistry(await freshDatabase()));
 
+describe('MongoModelRegistry artifacts', () => {
+  it('round-trips an artifact larger than a MongoDB document may be', async () => {
+    const registry = new MongoModelRegistry(await freshDatabase());
+    const artifact = new Uint8Array(20 * 1024 * 1024).map((_, index) => index % 251);
+    const stored = await registry.store(modelVersion('org:o1', 'anomaly'), artifact, 1);
+    expect(stored.artifactBytes).toBe(artifact.byteLength);
+    expect(Buffer.from((await registry.artifact('org:o1', 'anomaly', stored.version)) ?? []).equals(Buffer.from(artifact))).toBe(true);
+  });
+});
+
 // What the contracts cannot show with one caller: the guarantees hold when callers race,
 // which is where single-document atomicity and guarded updates must carry them.
 describe('MongoDB adapters under concurrent callers', () => {
@@ -91,7 +101,7 @@ describe('MongoDB adapters under concurrent callers', () => {
       Array.from({ length: 10 }, (_, index) => registry.store(modelVersion('user:u1', 'categorizer'), new Uint8Array([index]), index + 1)),
     );
     const versions = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.version] : []));
-    const refusals = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+    const refusals: unknown[] = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
     expect(versions.length).toBeGreaterThan(0);
     expect(new Set(versions).size).toBe(versions.length);
     expect(refusals.every((reason) => isRelearnError(reason) && reason.code === 'STALE_FENCE')).toBe(true);

@@ -1,4 +1,5 @@
 import { RelearnError } from '../../domain/errors.js';
+import { modelId } from '../../domain/model-id.js';
 import type { ModelKind } from '../../domain/model-kind.js';
 import type { Scope } from '../../domain/scope.js';
 import type { ChampionPointer, ModelRegistry, ModelVersion, NewModelVersion } from '../../ports/model-registry.js';
@@ -11,9 +12,6 @@ interface Lineage {
   champions: { version: number; since: number }[];
 }
 
-export function modelId(scope: Scope, kind: ModelKind, version: number): string {
-  return `${scope}/${kind}/v${version}`;
-}
 
 export class MemoryModelRegistry implements ModelRegistry {
   private readonly lineages = new Map<string, Lineage>();

@@ -11,5 +11,7 @@ export const MONGO_COLLECTIONS = {
   jobLocks: 'job_locks',
   lineages: 'model_lineages',
   models: 'models',
+  /** GridFS bucket name: its files and chunks live in `model_artifacts.files` / `.chunks`. */
+  artifactFiles: 'model_artifacts',
   sequences: 'sequences',
 } as const;

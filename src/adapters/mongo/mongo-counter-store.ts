@@ -67,7 +67,7 @@ function deltaUpdate(delta: CounterDelta, guard: CounterGuard, scope: Scope, kin
   if (delta.performanceSample !== undefined) {
     update.$push = { performance: { $each: [delta.performanceSample], $slice: -(delta.performanceWindow ?? 50) } };
   }
-  return update as UpdateFilter<CounterDocument>;
+  return update;
 }
 
 /** Runs an upsert whose filter may fail on an existing document; that failure surfaces as a duplicate key and means "not applied". */
@@ -97,7 +97,7 @@ export class MongoCounterStore implements CounterStore {
   apply(scope: Scope, kind: ModelKind, delta: CounterDelta, guard: CounterGuard): Promise<boolean> {
     const field = `applied.${encodeFieldKey(guard.stream)}`;
     const filter = { _id: documentId(scope, kind), $or: [{ [field]: { $exists: false } }, { [field]: { $lt: guard.offset } }] };
-    return guardedUpsert(this.counters, filter as Filter<CounterDocument>, deltaUpdate(delta, guard, scope, kind));
+    return guardedUpsert(this.counters, filter, deltaUpdate(delta, guard, scope, kind));
   }
 
   async get(scope: Scope, kind: ModelKind): Promise<ScopeCounters | null> {
@@ -113,12 +113,17 @@ export class MongoCounterStore implements CounterStore {
     return rows.map(toCounters);
   }
 
-  claimDecision(scope: Scope, kind: ModelKind, sequence: number): Promise<boolean> {
-    const previous = sequence === 1 ? { $or: [{ decisions: 0 }, { decisions: { $exists: false } }] } : { decisions: sequence - 1 };
-    return guardedUpsert(this.counters, { _id: documentId(scope, kind), ...previous } as Filter<CounterDocument>, {
-      $set: { decisions: sequence },
-      $setOnInsert: { scope, kind },
-    });
+  async claimDecision(scope: Scope, kind: ModelKind, sequence: number): Promise<boolean> {
+    const _id = documentId(scope, kind);
+    if (sequence === 1) {
+      // The only claim that may create the document: a missing document has made no decision yet.
+      return guardedUpsert(this.counters, { _id, $or: [{ decisions: 0 }, { decisions: { $exists: false } }] }, {
+        $set: { decisions: 1 },
+        $setOnInsert: { scope, kind },
+      });
+    }
+    const result = await this.counters.updateOne({ _id, decisions: sequence - 1 }, { $set: { decisions: sequence } });
+    return result.matchedCount > 0;
   }
 
   async markTrained(scope: Scope, kind: ModelKind, update: { requestId: string; consumed: number; trainedAt: number }): Promise<boolean> {

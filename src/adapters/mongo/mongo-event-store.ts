@@ -60,7 +60,7 @@ function itemKey(scopeType: 'user' | 'org', scopeId: string, itemId: string): st
 
 /** Applies a label to an item unless the item already carries a label given later. */
 function notNewerThan<Row>(key: string, recordedAt: number): Filter<ItemDocument<Row>> {
-  return { _id: key, $or: [{ labelRecordedAt: null }, { labelRecordedAt: { $lte: recordedAt } }] } as Filter<ItemDocument<Row>>;
+  return { _id: key, $or: [{ labelRecordedAt: null }, { labelRecordedAt: { $lte: recordedAt } }] };
 }
 
 /**
@@ -99,7 +99,7 @@ export class MongoEventStore implements EventStore {
   /** Inserts the row unless one with this key exists; a concurrent insert of the same key is not an error. */
   private async insertItem<Row>(collection: Collection<ItemDocument<Row>>, document: ItemDocument<Row>): Promise<void> {
     try {
-      await collection.updateOne({ _id: document._id } as Filter<ItemDocument<Row>>, { $setOnInsert: document }, { upsert: true });
+      await collection.updateOne({ _id: document._id }, { $setOnInsert: document }, { upsert: true });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
@@ -119,6 +119,7 @@ export class MongoEventStore implements EventStore {
       labelRecordedAt: pending?.recordedAt ?? null,
       firstLabelEvent: null,
     });
+    if (pending === null) await this.adoptLateLabel(this.transactionRows, key, event.eventId);
     const stored = await this.transactionRows.findOne({ _id: key });
     return { outcome, labeled: stored !== null && stored.insertedBy === event.eventId && stored.labeledAtInsert };
   }
@@ -136,7 +137,22 @@ export class MongoEventStore implements EventStore {
       labelRecordedAt: pending?.recordedAt ?? null,
       firstLabelEvent: null,
     });
+    if (pending === null) await this.adoptLateLabel(this.expenseRows, key, event.eventId);
     return { outcome };
+  }
+
+  /**
+   * A label stored while its item was being inserted found no item to label, and the
+   * insert had read no label: look again after the insert. The row takes the label as
+   * labeled-at-insert only while it is still unlabeled, the same condition under which
+   * the label event claims it, so exactly one of the two reports the row as newly labeled.
+   */
+  private async adoptLateLabel<Row>(collection: Collection<ItemDocument<Row>>, key: string, eventId: string): Promise<void> {
+    const late = await this.labels.findOne({ _id: key });
+    if (late === null) return;
+    await collection.updateOne({ _id: key, insertedBy: eventId, 'row.label': null, firstLabelEvent: null }, {
+      $set: { 'row.label': late.label, labelRecordedAt: late.recordedAt, labeledAtInsert: true },
+    });
   }
 
   async appendSheet(event: SheetSubmitted, position: EventPosition): Promise<{ outcome: AppendOutcome }> {
@@ -183,7 +199,7 @@ export class MongoEventStore implements EventStore {
   private async labelItem<Row>(collection: Collection<ItemDocument<Row>>, key: string, eventId: string, latest: LabelDocument): Promise<void> {
     const labelFields = { 'row.label': latest.label, labelRecordedAt: latest.recordedAt };
     // Only the first label on an unlabeled row claims it; the filter makes that claim happen once.
-    await collection.updateOne({ _id: key, 'row.label': null, firstLabelEvent: null } as Filter<ItemDocument<Row>>, {
+    await collection.updateOne({ _id: key, 'row.label': null, firstLabelEvent: null }, {
       $set: { ...labelFields, firstLabelEvent: eventId },
     });
     await collection.updateOne(notNewerThan<Row>(key, latest.recordedAt), { $set: labelFields });

@@ -1,10 +1,10 @@
-import { Binary, type Collection, type Db, type Filter } from 'mongodb';
+import { Binary, GridFSBucket, type Collection, type Db, type Filter, type ObjectId } from 'mongodb';
 
 import { RelearnError } from '../../domain/errors.js';
 import type { ModelKind } from '../../domain/model-kind.js';
 import type { Scope } from '../../domain/scope.js';
 import type { ChampionPointer, ModelRegistry, ModelVersion, NewModelVersion } from '../../ports/model-registry.js';
-import { modelId } from '../memory/memory-model-registry.js';
+import { modelId } from '../../domain/model-id.js';
 import { isDuplicateKeyError } from './is-duplicate-key-error.js';
 import { MONGO_COLLECTIONS } from './mongo-collections.js';
 
@@ -24,11 +24,16 @@ interface LineageDocument {
 
 interface ModelDocument extends ModelVersion {
   _id: string;
-  /** Stored inline, so artifacts are bounded by MongoDB's 16 MB document limit. */
-  artifact: Binary;
+  /** A small artifact, stored inline. */
+  artifact?: Binary;
+  /** A large artifact's GridFS file: a document may not exceed 16 MB. */
+  artifactFileId?: ObjectId;
 }
 
-const WITHOUT_ARTIFACT = { projection: { artifact: 0, _id: 0 } } as const;
+/** Artifacts above this go to GridFS, leaving room under the 16 MB document limit for the metadata. */
+export const INLINE_ARTIFACT_LIMIT_BYTES = 8 * 1024 * 1024;
+
+const WITHOUT_ARTIFACT = { projection: { artifact: 0, artifactFileId: 0, _id: 0 } } as const;
 
 /** Attempts at a champion move before giving up on a lineage that keeps changing under it. */
 const ROLLBACK_ATTEMPTS = 10;
@@ -46,10 +51,25 @@ function lineageId(scope: Scope, kind: ModelKind): string {
 export class MongoModelRegistry implements ModelRegistry {
   private readonly lineages: Collection<LineageDocument>;
   private readonly models: Collection<ModelDocument>;
+  private readonly artifactFiles: GridFSBucket;
 
   constructor(db: Db) {
     this.lineages = db.collection(MONGO_COLLECTIONS.lineages);
     this.models = db.collection(MONGO_COLLECTIONS.models);
+    this.artifactFiles = new GridFSBucket(db, { bucketName: MONGO_COLLECTIONS.artifactFiles });
+  }
+
+  /** Inline when small, else a GridFS file written before the model document refers to it. */
+  private async artifactFields(name: string, artifact: Uint8Array): Promise<Pick<ModelDocument, 'artifact' | 'artifactFileId'>> {
+    if (artifact.byteLength <= INLINE_ARTIFACT_LIMIT_BYTES) return { artifact: new Binary(Buffer.from(artifact)) };
+    const upload = this.artifactFiles.openUploadStream(name);
+    await new Promise<void>((resolve, reject) => {
+      upload.once('error', reject);
+      upload.end(Buffer.from(artifact), () => {
+        resolve();
+      });
+    });
+    return { artifactFileId: upload.id };
   }
 
   async store(newVersion: NewModelVersion, artifact: Uint8Array, fencingToken: number): Promise<ModelVersion> {
@@ -75,7 +95,7 @@ export class MongoModelRegistry implements ModelRegistry {
       version: lineage.version,
       artifactBytes: artifact.byteLength,
     };
-    await this.models.insertOne({ _id: stored.modelId, ...stored, artifact: new Binary(Buffer.from(artifact)) });
+    await this.models.insertOne({ _id: stored.modelId, ...stored, ...(await this.artifactFields(stored.modelId, artifact)) });
     if (stored.promoted) await this.lineages.updateOne({ _id }, { $push: { champions: { version: stored.version, since: stored.trainedAt } } });
     return stored;
   }
@@ -85,8 +105,13 @@ export class MongoModelRegistry implements ModelRegistry {
   }
 
   async artifact(scope: Scope, kind: ModelKind, version: number): Promise<Uint8Array | null> {
-    const found = await this.models.findOne({ _id: modelId(scope, kind, version) }, { projection: { artifact: 1 } });
-    return found === null ? null : new Uint8Array(found.artifact.buffer);
+    const found = await this.models.findOne({ _id: modelId(scope, kind, version) }, { projection: { artifact: 1, artifactFileId: 1 } });
+    if (found === null) return null;
+    if (found.artifact !== undefined) return new Uint8Array(found.artifact.buffer);
+    if (found.artifactFileId === undefined) return null;
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.artifactFiles.openDownloadStream(found.artifactFileId)) chunks.push(chunk as Buffer);
+    return new Uint8Array(Buffer.concat(chunks));
   }
 
   async champion(scope: Scope, kind: ModelKind): Promise<ModelVersion | null> {
