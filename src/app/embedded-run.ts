@@ -3,7 +3,7 @@ import { topicDefinitions } from '../contract/topic-definitions.js';
 import { ManualClock } from '../adapters/memory/manual-clock.js';
 import { generateEvents } from '../simulate/generate-events.js';
 import type { SimulationOptions } from '../simulate/simulation-options.js';
-import { embeddedPorts } from './composition-root.js';
+import { embeddedPorts, type EmbeddedPorts } from './composition-root.js';
 import { defaultConfig, type RelearnConfig } from './relearn-config.js';
 import { RelearnSystem } from './relearn-system.js';
 import { buildRunReport, type RunReport } from './run-report.js';
@@ -15,6 +15,9 @@ const HOUR = 3_600_000;
 export interface EmbeddedRunResult {
   report: RunReport;
   timing: { wallMs: number; generateMs: number; peakRssBytes: number; trainMsByKind: Record<string, number> };
+  /** The stores as the run left them (the system is stopped), for inspection or a follow-up service. */
+  ports: EmbeddedPorts;
+  config: RelearnConfig;
 }
 
 function settle(): Promise<void> {
@@ -100,5 +103,5 @@ export async function runEmbedded(
     const times = finished.filter((entry) => entry.kind === kind && entry.trainMs !== undefined).map((entry) => entry.trainMs ?? 0);
     trainMsByKind[kind] = times.length === 0 ? 0 : Math.round(times.reduce((sum, value) => sum + value, 0) / times.length);
   }
-  return { report, timing: { wallMs: Math.round(performance.now() - started), generateMs: Math.round(generateMs), peakRssBytes: peakRss, trainMsByKind } };
+  return { report, timing: { wallMs: Math.round(performance.now() - started), generateMs: Math.round(generateMs), peakRssBytes: peakRss, trainMsByKind }, ports, config };
 }

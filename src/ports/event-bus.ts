@@ -45,3 +45,15 @@ export interface EventSubscription {
 export interface EventSource {
   subscribe(options: { groupId: string; topics: readonly string[]; fromBeginning?: boolean }, handler: BatchHandler): Promise<EventSubscription>;
 }
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** Records in the log past the group's committed offset. */
+  lag: number;
+}
+
+/** How far a consumer group is behind, per partition (metrics, dashboard, readiness). */
+export interface ConsumerLagProbe {
+  consumerLag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]>;
+}

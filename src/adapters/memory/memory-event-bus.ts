@@ -5,6 +5,8 @@ import type {
   EventSubscription,
   IncomingRecord,
   OutgoingRecord,
+  PartitionLag,
+  ConsumerLagProbe,
 } from '../../ports/event-bus.js';
 
 interface StoredRecord {
@@ -30,7 +32,7 @@ function partitionFor(key: string | null, partitions: number, roundRobin: number
  * embedded mode's Kafka. One member per group; batches are delivered one partition at a
  * time in a fixed order so an embedded run is reproducible.
  */
-export class MemoryEventBus implements EventSink, EventSource {
+export class MemoryEventBus implements EventSink, EventSource, ConsumerLagProbe {
   private readonly logs = new Map<string, StoredRecord[][]>();
   private readonly committed = new Map<string, number>();
   private readonly wakeups = new Set<() => void>();
@@ -76,13 +78,21 @@ export class MemoryEventBus implements EventSink, EventSource {
 
   /** Records not yet committed by the group, over its topics. */
   lag(groupId: string, topics: readonly string[]): number {
-    let lag = 0;
+    return this.partitionLag(groupId, topics).reduce((sum, row) => sum + row.lag, 0);
+  }
+
+  partitionLag(groupId: string, topics: readonly string[]): PartitionLag[] {
+    const rows: PartitionLag[] = [];
     for (const topic of topics) {
       this.partitions(topic).forEach((records, partition) => {
-        lag += records.length - (this.committed.get(`${groupId}|${topic}|${partition}`) ?? 0);
+        rows.push({ topic, partition, lag: records.length - (this.committed.get(`${groupId}|${topic}|${partition}`) ?? 0) });
       });
     }
-    return lag;
+    return rows;
+  }
+
+  consumerLag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]> {
+    return Promise.resolve(this.partitionLag(groupId, topics));
   }
 
   private incoming(topic: string, partition: number, offset: number, record: StoredRecord): IncomingRecord {
