@@ -7,7 +7,7 @@ import type { CounterStore } from '../ports/counter-store.js';
 import type { EventSink, EventSource, EventSubscription, IncomingBatch } from '../ports/event-bus.js';
 import type { EventStore, StoredExpense, StoredTransaction } from '../ports/event-store.js';
 import type { JobLease, JobQueue } from '../ports/job-queue.js';
-import type { ModelRegistry } from '../ports/model-registry.js';
+import type { ModelRegistry, ModelVersion } from '../ports/model-registry.js';
 import { promotionVerdict } from '../training/promotion-gate.js';
 import { FORECASTER_ENGINE } from '../training/trainers/forecaster-trainer.js';
 import type { TrainingTask } from '../training/training-task.js';
@@ -133,6 +133,13 @@ export class TrainerRole {
     const heartbeat = (stage: string, progress: number) => jobs.heartbeat(lease, config.training.leaseMs, clock.now(), { stage, progress });
     const timer = setInterval(() => void heartbeat(lease.job.stage, lease.job.progress), Math.max(1_000, config.training.leaseMs / 3));
     try {
+      // A previous holder may have stored the version and died before announcing it: announce
+      // that version instead of training another, so every version gets exactly one event.
+      const storedEarlier = (await registry.list({ scope: lease.job.scope, kind: lease.job.kind, limit: 20 })).find((version) => version.requestId === request.requestId);
+      if (storedEarlier !== undefined) {
+        await this.announce(lease, storedEarlier, undefined);
+        return;
+      }
       await heartbeat('loading-data', 0.1);
       const rows = await loadTrainingRows(this.deps.store, request, config, clock.now());
       const champion = await registry.champion(lease.job.scope, lease.job.kind);
@@ -176,36 +183,7 @@ export class TrainerRole {
         outcome.artifact,
         lease.token,
       );
-      await counters.markTrained(lease.job.scope, lease.job.kind, {
-        requestId: request.requestId,
-        consumed: request.counts.sinceLastTraining ?? 0,
-        trainedAt: now,
-      });
-      const event: ModelUpdated = {
-        modelId: stored.modelId,
-        scope: stored.scope,
-        modelKind: stored.kind,
-        version: stored.version,
-        previousVersion: stored.previousVersion,
-        promoted: stored.promoted,
-        decision: stored.decision,
-        metrics: stored.metrics,
-        championMetrics: stored.championMetrics,
-        trainedOn: stored.trainedOn,
-        requestId: request.requestId,
-        trainedAt: stored.trainedAt,
-      };
-      await sink.send(topics['model-updates'], [{ key: stored.scope, value: await codecs.encodeModelUpdated(event) }]);
-      await jobs.complete(lease, { version: stored.version, promoted: stored.promoted, decision: stored.decision }, clock.now());
-      this.deps.onFinished({
-        requestId: request.requestId,
-        scope: request.scope,
-        kind: request.modelKind,
-        status: 'succeeded',
-        version: stored.version,
-        promoted: stored.promoted,
-        trainMs: outcome.trainMs,
-      });
+      await this.announce(lease, stored, outcome.trainMs);
     } catch (error) {
       const { errorClass, message } = describeError(error);
       const retriable = isRelearnError(error) ? error.retriable : false;
@@ -225,5 +203,41 @@ export class TrainerRole {
     } finally {
       clearInterval(timer);
     }
+  }
+
+  /** Marks the data consumed, publishes ModelUpdated for the stored version and completes the job. */
+  private async announce(lease: JobLease, stored: ModelVersion, trainMs: number | undefined): Promise<void> {
+    const { jobs, clock, counters, sink, codecs, topics } = this.deps;
+    const request = lease.job.request;
+    await counters.markTrained(lease.job.scope, lease.job.kind, {
+      requestId: request.requestId,
+      consumed: request.counts.sinceLastTraining ?? 0,
+      trainedAt: stored.trainedAt,
+    });
+    const event: ModelUpdated = {
+      modelId: stored.modelId,
+      scope: stored.scope,
+      modelKind: stored.kind,
+      version: stored.version,
+      previousVersion: stored.previousVersion,
+      promoted: stored.promoted,
+      decision: stored.decision,
+      metrics: stored.metrics,
+      championMetrics: stored.championMetrics,
+      trainedOn: stored.trainedOn,
+      requestId: request.requestId,
+      trainedAt: stored.trainedAt,
+    };
+    await sink.send(topics['model-updates'], [{ key: stored.scope, value: await codecs.encodeModelUpdated(event) }]);
+    await jobs.complete(lease, { version: stored.version, promoted: stored.promoted, decision: stored.decision }, clock.now());
+    this.deps.onFinished({
+      requestId: request.requestId,
+      scope: request.scope,
+      kind: request.modelKind,
+      status: 'succeeded',
+      version: stored.version,
+      promoted: stored.promoted,
+      ...(trainMs === undefined ? {} : { trainMs }),
+    });
   }
 }

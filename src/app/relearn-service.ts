@@ -1,0 +1,67 @@
+import { Cron } from 'croner';
+import type { RelearnConfig } from './relearn-config.js';
+import { RelearnSystem, type RelearnPorts, type Role } from './relearn-system.js';
+
+export interface ServiceOptions {
+  roles: ReadonlySet<Role>;
+  /** This process's name in job leases: host and pid, so operators can tell trainers apart. */
+  owner: string;
+  /** How often the time-based rules (minimum interval, performance cool-down) are re-checked. */
+  tickMs: number;
+  /** How often an idle trainer looks for jobs enqueued elsewhere or whose lease expired. */
+  trainerPollMs: number;
+  /** How often a waiting group looks up the outcome of a training another process runs. */
+  jobPollMs: number;
+  /** The longest a group waits on one training before it takes new triggers again. */
+  trainingWaitMs: number;
+}
+
+export const DEFAULT_SERVICE_OPTIONS: Omit<ServiceOptions, 'roles' | 'owner'> = Object.freeze({
+  tickMs: 60_000,
+  trainerPollMs: 5_000,
+  jobPollMs: 2_000,
+  trainingWaitMs: 10 * 60_000,
+});
+
+/**
+ * The long-running service: a RelearnSystem on wall-clock time. Where the embedded run
+ * advances simulated hours, this ticks the time-based rules on an interval and runs the
+ * scheduled check on its cron expression, never two scheduled checks at once.
+ */
+export class RelearnService {
+  readonly system: RelearnSystem;
+  private ticker: NodeJS.Timeout | undefined;
+  private schedule: Cron | undefined;
+
+  constructor(
+    readonly ports: RelearnPorts,
+    readonly config: RelearnConfig,
+    readonly options: ServiceOptions,
+  ) {
+    this.system = new RelearnSystem(ports, config, {
+      roles: options.roles,
+      owner: options.owner,
+      trainingWaitMs: options.trainingWaitMs,
+      jobPollMs: options.jobPollMs,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.system.start({ trainerPollMs: this.options.trainerPollMs });
+    // Only the process that decides (ingest role) runs time-based rules: a trainer-only
+    // process has no pipeline input of its own, and two deciders would double the work.
+    if (!this.options.roles.has('ingest')) return;
+    this.ticker = setInterval(() => this.system.ticks$.next({ at: this.ports.clock.now(), source: 'timer' }), this.options.tickMs);
+    this.ticker.unref();
+    this.schedule = new Cron(this.config.schedule.cron, { timezone: 'UTC', protect: true }, () => {
+      this.system.ticks$.next({ at: this.ports.clock.now(), source: 'schedule', lookbackDays: this.config.schedule.lookbackDays });
+    });
+  }
+
+  /** Stops fetching, lets in-flight batches and trainings finish and commit, then returns. */
+  async stop(): Promise<void> {
+    if (this.ticker !== undefined) clearInterval(this.ticker);
+    this.schedule?.stop();
+    await this.system.stop();
+  }
+}
