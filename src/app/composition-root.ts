@@ -8,7 +8,15 @@ import { MemoryModelRegistry } from '../adapters/memory/memory-model-registry.js
 import type { TopicNames } from '../contract/topic-definitions.js';
 import { topicDefinitions } from '../contract/topic-definitions.js';
 import type { Clock } from '../ports/clock.js';
-import type { ConsumerLagProbe } from '../ports/event-bus.js';
+import { SystemClock } from '../adapters/system/system-clock.js';
+import type { SimulationOptions } from '../simulate/simulation-options.js';
+import type { KafkaEventBus as KafkaEventBusType } from '../adapters/kafka/kafka-event-bus.js';
+import type { TopicChange } from '../adapters/kafka/plan-topic-changes.js';
+import type { RegisteredSchema } from '../adapters/registry/register-schemas.js';
+import type { RelearnSettings } from '../config/relearn-settings.js';
+import { RelearnError } from '../domain/errors.js';
+import type { AvroCodec } from '../ports/avro-codec.js';
+import type { ConsumerLagProbe, EventSink } from '../ports/event-bus.js';
 import type { RelearnPorts } from './relearn-system.js';
 
 /**
@@ -49,11 +57,25 @@ export interface ProbeResult {
   error?: string;
 }
 
-export interface RealPorts extends RelearnPorts {
+/** Ports of a long-running process, whichever mode: what the service and its API need. */
+export interface ServicePorts extends RelearnPorts {
   lag: ConsumerLagProbe;
-  /** Reachability of Kafka and MongoDB right now (readiness). */
-  probe(): Promise<{ kafka: ProbeResult; mongodb: ProbeResult }>;
+  /** Reachability of the broker and the database right now (readiness). */
+  probe(): Promise<Record<string, ProbeResult>>;
   close(): Promise<void>;
+}
+
+export type RealPorts = ServicePorts;
+
+/** Embedded mode as a service: the in-memory bus and stores, always reachable, gone at exit. */
+export function embeddedServicePorts(clock: Clock, topics: TopicNames): ServicePorts & { bus: MemoryEventBus } {
+  const ports = embeddedPorts(clock, topics);
+  return {
+    ...ports,
+    lag: ports.bus,
+    probe: () => Promise.resolve({ bus: { ok: true }, stores: { ok: true } }),
+    close: () => Promise.resolve(),
+  };
 }
 
 function probeOutcome(check: Promise<unknown>): Promise<ProbeResult> {
@@ -69,12 +91,11 @@ function probeOutcome(check: Promise<unknown>): Promise<ProbeResult> {
  */
 export async function connectRealPorts(settings: RealStackSettings): Promise<RealPorts> {
   // Loaded on demand: the embedded mode never pays for kafkajs and the MongoDB driver.
-  const [{ MongoClient }, { KafkaEventBus }, mongoAdapters, { RegistryAvroCodec }, { SystemClock }] = await Promise.all([
+  const [{ MongoClient }, { KafkaEventBus }, mongoAdapters, { RegistryAvroCodec }] = await Promise.all([
     import('mongodb'),
     import('../adapters/kafka/kafka-event-bus.js'),
     realMongoAdapters(),
     import('../adapters/registry/registry-avro-codec.js'),
-    import('../adapters/system/system-clock.js'),
   ]);
   const { MongoCounterStore, MongoDecisionOutbox, MongoEventStore, ensureIndexes, MongoJobQueue, MongoModelRegistry } = mongoAdapters;
   const mongo = new MongoClient(settings.mongodb.uri, { appName: settings.kafka.clientId });
@@ -129,4 +150,93 @@ async function realMongoAdapters() {
     import('../adapters/mongo/mongo-model-registry.js'),
   ]);
   return { ...counters, ...outbox, ...events, ...indexes, ...jobs, ...registry };
+}
+
+/** The real stack's settings, or an error naming what is missing (loadSettings already insists on all three together). */
+export function realStackSettings(settings: RelearnSettings): RealStackSettings {
+  const { url, username, password } = settings.schemaRegistry;
+  const { uri, database } = settings.mongodb;
+  if (settings.kafka.brokers.length === 0 || url === null || uri === null) {
+    throw new RelearnError('CONFIG_INVALID', 'real mode needs KAFKA_BROKERS, SCHEMA_REGISTRY_URL and MONGODB_URI');
+  }
+  return { kafka: settings.kafka, schemaRegistry: { url, username, password }, mongodb: { uri, database } };
+}
+
+/** The ports of a `relearn start` process: the real stack when Kafka is configured, else embedded. */
+export function connectServicePorts(settings: RelearnSettings): Promise<ServicePorts> {
+  if (settings.kafka.brokers.length === 0) return Promise.resolve(embeddedServicePorts(new SystemClock(), settings.core.topics));
+  return connectRealPorts(realStackSettings(settings));
+}
+
+async function kafkaBus(settings: RelearnSettings): Promise<KafkaEventBusType> {
+  const { KafkaEventBus } = await import('../adapters/kafka/kafka-event-bus.js');
+  const { kafka } = realStackSettings(settings);
+  const bus = new KafkaEventBus({ brokers: [...kafka.brokers], clientId: kafka.clientId, ssl: kafka.ssl, sasl: kafka.sasl });
+  await bus.connect();
+  return bus;
+}
+
+async function registryCodec(settings: RelearnSettings): Promise<AvroCodec> {
+  const { RegistryAvroCodec } = await import('../adapters/registry/registry-avro-codec.js');
+  const { url, username, password } = settings.schemaRegistry;
+  if (url === null) throw new RelearnError('CONFIG_INVALID', 'SCHEMA_REGISTRY_URL is not set');
+  const schemaRegistry = { url, username, password };
+  return new RegistryAvroCodec({
+    url: schemaRegistry.url,
+    ...(schemaRegistry.username === null ? {} : { username: schemaRegistry.username }),
+    ...(schemaRegistry.password === null ? {} : { password: schemaRegistry.password }),
+  });
+}
+
+/** The contract's topics under their configured names. */
+function namedTopics(settings: RelearnSettings): { name: string; partitions: number; retentionMs: number; cleanupPolicy: string; valueSchema: object | null }[] {
+  return [...topicDefinitions()].map(([role, definition]) => ({ ...definition, name: settings.core.topics[role] }));
+}
+
+/** `relearn topics apply`: creates or updates the topics of topics/ on the configured cluster. */
+export async function applyContractTopics(settings: RelearnSettings, options: { replicationFactor: number }): Promise<TopicChange[]> {
+  const { applyTopics } = await import('../adapters/kafka/apply-topics.js');
+  const bus = await kafkaBus(settings);
+  try {
+    return await applyTopics(bus, namedTopics(settings), options);
+  } finally {
+    await bus.close();
+  }
+}
+
+/** `relearn schemas register`: every schema of schemas/ under `<topic>-value`, BACKWARD compatible. */
+export async function registerContractSchemas(settings: RelearnSettings): Promise<RegisteredSchema[]> {
+  const { registerSchemas } = await import('../adapters/registry/register-schemas.js');
+  return registerSchemas(await registryCodec(settings), namedTopics(settings));
+}
+
+/** `relearn produce`: a Kafka sink and a registry codec. */
+export async function connectProduceTransport(settings: RelearnSettings): Promise<{ sink: EventSink; codec: AvroCodec; close(): Promise<void> }> {
+  const bus = await kafkaBus(settings);
+  return { sink: bus, codec: await registryCodec(settings), close: () => bus.close() };
+}
+
+/**
+ * `relearn start --demo`: embedded mode after a short simulation, so the API and the
+ * dashboard show real models and decisions. Simulated time then runs on at wall speed.
+ */
+export async function embeddedDemoPorts(settings: RelearnSettings, simulation: SimulationOptions): Promise<ServicePorts> {
+  const { runEmbedded } = await import('./embedded-run.js');
+  const { ports, clock } = await runEmbedded(simulation, { config: settings.core });
+  let last = Date.now();
+  const ticker = setInterval(() => {
+    const now = Date.now();
+    clock.set(clock.now() + (now - last));
+    last = now;
+  }, 250);
+  ticker.unref();
+  return {
+    ...ports,
+    lag: ports.bus,
+    probe: () => Promise.resolve({ bus: { ok: true }, stores: { ok: true } }),
+    close: () => {
+      clearInterval(ticker);
+      return Promise.resolve();
+    },
+  };
 }

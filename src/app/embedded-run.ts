@@ -17,6 +17,8 @@ export interface EmbeddedRunResult {
   timing: { wallMs: number; generateMs: number; peakRssBytes: number; trainMsByKind: Record<string, number> };
   /** The stores as the run left them (the system is stopped), for inspection or a follow-up service. */
   ports: EmbeddedPorts;
+  /** The simulated clock, left at the end of the run. */
+  clock: ManualClock;
   config: RelearnConfig;
 }
 
@@ -103,5 +105,5 @@ export async function runEmbedded(
     const times = finished.filter((entry) => entry.kind === kind && entry.trainMs !== undefined).map((entry) => entry.trainMs ?? 0);
     trainMsByKind[kind] = times.length === 0 ? 0 : Math.round(times.reduce((sum, value) => sum + value, 0) / times.length);
   }
-  return { report, timing: { wallMs: Math.round(performance.now() - started), generateMs: Math.round(generateMs), peakRssBytes: peakRss, trainMsByKind }, ports, config };
+  return { report, timing: { wallMs: Math.round(performance.now() - started), generateMs: Math.round(generateMs), peakRssBytes: peakRss, trainMsByKind }, ports, clock, config };
 }

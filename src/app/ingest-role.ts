@@ -22,6 +22,8 @@ export interface IngestStats {
   duplicates: number;
   redelivered: number;
   deadLettered: Record<string, number>;
+  /** Records per input topic and outcome (inserted, redelivered, duplicate, dead-lettered), for metrics. */
+  byTopic: Record<string, Record<string, number>>;
 }
 
 export interface IngestRoleDeps {
@@ -51,7 +53,7 @@ const TYPE_BY_ROLE: Readonly<Record<(typeof INPUT_ROLES)[number], InputEventType
  * moves on; an infrastructure failure rejects the batch so its offsets stay uncommitted.
  */
 export class IngestRole {
-  readonly stats: IngestStats = { ingested: 0, duplicates: 0, redelivered: 0, deadLettered: {} };
+  readonly stats: IngestStats = { ingested: 0, duplicates: 0, redelivered: 0, deadLettered: {}, byTopic: {} };
   private subscription: EventSubscription | undefined;
   private readonly typeByTopic: Map<string, InputEventType>;
 
@@ -86,16 +88,23 @@ export class IngestRole {
     } catch (error) {
       const reason = await sendToDeadLetter(this.deps.sink, this.deps.topics.dlq, record, error);
       this.stats.deadLettered[reason] = (this.stats.deadLettered[reason] ?? 0) + 1;
+      this.countByTopic(record.topic, 'dead-lettered');
       return;
     }
     const position: EventPosition = { topic: record.topic, partition: record.partition, offset: record.offset };
     const guard: CounterGuard = { stream: `${record.topic}/${record.partition}`, offset: Number(record.offset) };
     const outcome = await this.apply(input, position, guard);
+    this.countByTopic(record.topic, outcome);
     if (outcome === 'duplicate') this.stats.duplicates += 1;
     else {
       if (outcome === 'redelivered') this.stats.redelivered += 1;
       this.stats.ingested += 1;
     }
+  }
+
+  private countByTopic(topic: string, outcome: string): void {
+    const counts = (this.stats.byTopic[topic] ??= {});
+    counts[outcome] = (counts[outcome] ?? 0) + 1;
   }
 
   private async apply(input: InputEvent, position: EventPosition, guard: CounterGuard): Promise<string> {

@@ -12,5 +12,3 @@ export class ManualClock implements Clock {
     if (time > this.current) this.current = time;
   }
 }
-
-export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,228 @@
+import { Kafka, Partitioners, type Admin, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
+
+import { RelearnError } from '../../domain/errors.js';
+import type {
+  BatchHandler,
+  ConsumerLagProbe,
+  EventSink,
+  EventSource,
+  EventSubscription,
+  OutgoingRecord,
+  PartitionLag,
+} from '../../ports/event-bus.js';
+import { DEFAULT_HANDLER_RETRY, type HandlerRetryOptions } from './handler-retry-delay.js';
+import type { KafkaBusEventListener } from './kafka-bus-events.js';
+import { adapterLogger, kafkaLogCreator, kafkajsLogLevel, stderrJsonWriter, type KafkaLogLevel, type KafkaLogWriter } from './kafka-log-creator.js';
+import { KafkaSubscription } from './kafka-subscription.js';
+
+export interface KafkaSaslCredentials {
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  username: string;
+  password: string;
+}
+
+export interface KafkaEventBusOptions {
+  brokers: string[];
+  clientId: string;
+  ssl?: boolean;
+  sasl?: KafkaSaslCredentials | null;
+  /** Lines below this level are dropped; default `warn`. kafkajs's retry noise is demoted to info first. */
+  logLevel?: KafkaLogLevel;
+  /** Where log lines go; default one JSON object per line on stderr. */
+  log?: KafkaLogWriter;
+  /** Lifecycle of every subscription (joins, commits, handler failures, crashes). */
+  onEvent?: KafkaBusEventListener;
+  /** Back-off of a partition whose handler rejected; default 500 ms doubling to 30 s. */
+  handlerRetry?: HandlerRetryOptions;
+  /** Partitions whose batches are handled at the same time per subscription; default 1. */
+  partitionsConsumedConcurrently?: number;
+  /** How long the broker may hold a fetch when there is nothing to read; default 500 ms (Java's fetch.max.wait.ms). */
+  maxWaitTimeInMs?: number;
+}
+
+const HEARTBEAT_INTERVAL_MS = 3_000;
+
+function saslOptions(sasl: KafkaSaslCredentials): SASLOptions {
+  switch (sasl.mechanism) {
+    case 'plain':
+      return { mechanism: 'plain', username: sasl.username, password: sasl.password };
+    case 'scram-sha-256':
+      return { mechanism: 'scram-sha-256', username: sasl.username, password: sasl.password };
+    case 'scram-sha-512':
+      return { mechanism: 'scram-sha-512', username: sasl.username, password: sasl.password };
+  }
+}
+
+/** A protocol error kafkajs marks permanent (a record too large, an invalid record) will fail again on retry. */
+function isPermanentSendError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    const candidate = current as Error & { retriable?: boolean; originalError?: unknown };
+    if (candidate.name === 'KafkaJSProtocolError') return candidate.retriable === false;
+    current = candidate.originalError ?? candidate.cause;
+  }
+  return false;
+}
+
+/**
+ * Kafka through kafkajs: an idempotent producer (acks=all, one request in flight, so a retry
+ * can neither duplicate nor reorder), one consumer-group member per subscription committing
+ * only what its handler finished, and the admin client for lag and topic management.
+ */
+export class KafkaEventBus implements EventSource, EventSink, ConsumerLagProbe {
+  private readonly kafka: Kafka;
+  private readonly log: ReturnType<typeof adapterLogger>;
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private producerReady: Promise<Producer> | undefined;
+  private adminReady: Promise<Admin> | undefined;
+
+  constructor(private readonly options: KafkaEventBusOptions) {
+    const level = options.logLevel ?? 'warn';
+    const write = options.log ?? stderrJsonWriter;
+    const config: KafkaConfig = {
+      clientId: options.clientId,
+      brokers: options.brokers,
+      ssl: options.ssl ?? false,
+      logLevel: kafkajsLogLevel(level),
+      logCreator: kafkaLogCreator(level, write),
+    };
+    if (options.sasl) config.sasl = saslOptions(options.sasl);
+    this.kafka = new Kafka(config);
+    this.log = adapterLogger(level, write);
+  }
+
+  /** Connects the producer, so a wrong address or credential fails at start-up rather than on the first send. */
+  async connect(): Promise<void> {
+    await this.producer();
+  }
+
+  /** Resolves when a broker answers a metadata request (readiness). */
+  async ping(): Promise<void> {
+    await (await this.admin()).describeCluster();
+  }
+
+  /** The admin client, connected on first use; for `applyTopics` and lag. */
+  admin(): Promise<Admin> {
+    this.adminReady ??= this.connected(this.kafka.admin(), () => {
+      this.adminReady = undefined;
+    });
+    return this.adminReady;
+  }
+
+  private producer(): Promise<Producer> {
+    this.producerReady ??= this.connected(
+      this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        // Java's partitioner (murmur2): a key lands on the partition any other client would choose.
+        createPartitioner: Partitioners.DefaultPartitioner,
+      }),
+      () => {
+        this.producerReady = undefined;
+      },
+    );
+    return this.producerReady;
+  }
+
+  /** Connects a client once; a failed attempt is forgotten so the next call tries again. */
+  private async connected<Client extends { connect(): Promise<void> }>(client: Client, forget: () => void): Promise<Client> {
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      forget();
+      throw new RelearnError('UNAVAILABLE', `cannot connect to Kafka at ${this.options.brokers.join(',')}: ${(error as Error).message}`, {
+        retriable: true,
+        cause: error,
+      });
+    }
+  }
+
+  async send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const producer = await this.producer();
+    try {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: records.map((record) => ({ key: record.key, value: record.value, ...(record.headers === undefined ? {} : { headers: record.headers }) })),
+      });
+    } catch (error) {
+      throw new RelearnError('UNAVAILABLE', `Kafka did not acknowledge ${records.length} record(s) to ${topic}: ${(error as Error).message}`, {
+        retriable: !isPermanentSendError(error),
+        cause: error,
+      });
+    }
+  }
+
+  async subscribe(options: { groupId: string; topics: readonly string[]; fromBeginning?: boolean }, handler: BatchHandler): Promise<EventSubscription> {
+    const { groupId } = options;
+    const consumer = this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+      maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 500,
+    });
+    const onEvent = this.options.onEvent;
+    const subscription = new KafkaSubscription(consumer, groupId, handler, {
+      handlerRetry: this.options.handlerRetry ?? DEFAULT_HANDLER_RETRY,
+      heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      emit: (event) => onEvent?.(event),
+      log: this.log,
+    });
+    await subscription.start(options.topics, options.fromBeginning ?? false);
+    this.subscriptions.add(subscription);
+    return {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.stop();
+      },
+    };
+  }
+
+  /** Deletes those of `topics` that exist (test and tooling clean-up). */
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    const admin = await this.admin();
+    const existing = new Set(await admin.listTopics());
+    const present = topics.filter((topic) => existing.has(topic));
+    if (present.length > 0) await admin.deleteTopics({ topics: present });
+  }
+
+  /**
+   * Records past the group's committed offset per partition. A partition the group never
+   * committed counts from the log start, like a consumer that would read it from the beginning.
+   */
+  async consumerLag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]> {
+    const admin = await this.admin();
+    const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+    const rows: PartitionLag[] = [];
+    for (const topic of topics) {
+      const committedByPartition = new Map((committed.find((entry) => entry.topic === topic)?.partitions ?? []).map((entry) => [entry.partition, BigInt(entry.offset)]));
+      const logOffsets = await admin.fetchTopicOffsets(topic);
+      for (const { partition, high, low } of [...logOffsets].sort((a, b) => a.partition - b.partition)) {
+        const start = BigInt(low);
+        const end = BigInt(high);
+        const position = committedByPartition.get(partition) ?? -1n;
+        const from = position < start ? start : position;
+        rows.push({ topic, partition, lag: Number(end > from ? end - from : 0n) });
+      }
+    }
+    return rows;
+  }
+
+  /** Stops every subscription (each finishing and committing its batch in hand), then disconnects. */
+  async close(): Promise<void> {
+    const stopping = [...this.subscriptions].map((subscription) => subscription.stop());
+    this.subscriptions.clear();
+    const outcomes = await Promise.allSettled(stopping);
+    const producer = this.producerReady;
+    const admin = this.adminReady;
+    this.producerReady = undefined;
+    this.adminReady = undefined;
+    await Promise.allSettled([producer?.then((client) => client.disconnect()), admin?.then((client) => client.disconnect())]);
+    const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  }
+}
