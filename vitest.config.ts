@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // the embedded loop) and `integration` (real Kafka, schema registry and MongoDB-protocol
 // server, started by the global setup unless KAFKA_BROKERS, SCHEMA_REGISTRY_URL and
 // MONGODB_URI point at a running stack). Integration tests fail, never skip, without one.
+// `browser` drives the dashboard in Debian's chromium (installed by scripts/chromium.sh).
 export default defineConfig({
   test: {
     projects: [
@@ -21,6 +22,16 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.browser.test.ts'],
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },

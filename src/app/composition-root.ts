@@ -45,6 +45,9 @@ export function embeddedPorts(clock: Clock, topics: TopicNames): EmbeddedPorts {
   };
 }
 
+/** Partitions one consumer handles at the same time (kafkajs `partitionsConsumedConcurrently`). */
+const PARTITIONS_CONSUMED_CONCURRENTLY = 6;
+
 /** Where the real stack is; the settings loader fills this from the environment or a file. */
 export interface RealStackSettings {
   kafka: { brokers: readonly string[]; clientId: string; ssl: boolean; sasl: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | null };
@@ -107,7 +110,15 @@ export async function connectRealPorts(settings: RealStackSettings): Promise<Rea
     await mongo.close();
     throw error;
   }
-  const bus = new KafkaEventBus({ brokers: [...settings.kafka.brokers], clientId: settings.kafka.clientId, ssl: settings.kafka.ssl, sasl: settings.kafka.sasl });
+  const bus = new KafkaEventBus({
+    brokers: [...settings.kafka.brokers],
+    clientId: settings.kafka.clientId,
+    ssl: settings.kafka.ssl,
+    sasl: settings.kafka.sasl,
+    // Each record costs several MongoDB round trips: partitions handled side by side keep
+    // the database busy instead of waiting on it. Order within a partition (a key) holds.
+    partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
+  });
   try {
     await bus.connect();
   } catch (error) {

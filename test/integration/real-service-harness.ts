@@ -107,23 +107,26 @@ export async function readWholeTopic(bus: KafkaEventBus, topic: string): Promise
     return Promise.resolve();
   });
   try {
-    await waitFor(async () => (await bus.consumerLag(groupId, [topic])).every((row) => row.lag === 0) && (await committedOrEmpty(bus, groupId, topic)));
+    await waitFor(async () => (await bus.consumerLag(groupId, [topic])).every((row) => row.lag === 0));
   } finally {
     await subscription.stop();
   }
   return received;
 }
 
-/** Lag is zero before the group has joined if it is computed from nothing: require a commit on every non-empty partition. */
-async function committedOrEmpty(bus: KafkaEventBus, groupId: string, topic: string): Promise<boolean> {
-  const rows = await bus.consumerLag(groupId, [topic]);
-  return rows.every((row) => row.lag === 0);
-}
-
-/** Polls `condition` until it holds; the test's own timeout bounds the wait. */
-export async function waitFor(condition: () => Promise<boolean> | boolean, pollMs = 200): Promise<void> {
+/**
+ * Polls `condition` until it holds; the test's own timeout bounds the wait. A long wait
+ * says every 15 s what it is still waiting on, so a hung test explains itself.
+ */
+export async function waitFor(condition: () => Promise<boolean> | boolean, options: { pollMs?: number; describe?: () => string } = {}): Promise<void> {
+  const started = Date.now();
+  let reported = started;
   for (;;) {
     if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    if (options.describe !== undefined && Date.now() - reported > 15_000) {
+      reported = Date.now();
+      process.stderr.write(`still waiting after ${Math.round((reported - started) / 1000)} s: ${options.describe()}\n`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
   }
 }

@@ -22,6 +22,8 @@ let service: RelearnService;
 let summary: GenerationSummary;
 let produceStarted = 0;
 let ingestSettledAt = 0;
+/** What the last settle check found still busy: printed when a wait runs long. */
+let lastBusy: Record<string, number> = {};
 
 /** No lag on any of the service's groups, nothing pending in the outbox, the job queue or the pipeline, three polls in a row. */
 async function settled(services: readonly RelearnService[]): Promise<boolean> {
@@ -30,14 +32,16 @@ async function settled(services: readonly RelearnService[]): Promise<boolean> {
   for (let check = 0; check < 3; check += 1) {
     const ingestLag = await bus.consumerLag(config.groups.ingest, inputTopics);
     const trainerLag = await bus.consumerLag(config.groups.trainer, [config.topics['training-requests']]);
-    const busy =
-      ingestLag.some((row) => row.lag > 0) ||
-      trainerLag.some((row) => row.lag > 0) ||
-      (await ports.outbox.pending(1)).length > 0 ||
-      (await ports.jobs.list({ status: 'queued', limit: 1 })).length > 0 ||
-      (await ports.jobs.list({ status: 'running', limit: 1 })).length > 0 ||
-      services.some((each) => each.system.pendingWork > 0 || each.system.activeSteps > 0 || !each.system.relay.idle || (each.system.trainer?.busy ?? 0) > 0);
-    if (busy) return false;
+    const busy = {
+      ingestLag: ingestLag.reduce((sum, row) => sum + row.lag, 0),
+      trainerLag: trainerLag.reduce((sum, row) => sum + row.lag, 0),
+      pendingDecisions: (await ports.outbox.pending(1)).length,
+      queuedJobs: (await ports.jobs.list({ status: 'queued', limit: 1 })).length,
+      runningJobs: (await ports.jobs.list({ status: 'running', limit: 1 })).length,
+      pipeline: services.reduce((sum, each) => sum + each.system.pendingWork + each.system.activeSteps + (each.system.relay.idle ? 0 : 1) + (each.system.trainer?.busy ?? 0), 0),
+    };
+    lastBusy = busy;
+    if (Object.values(busy).some((count) => count > 0)) return false;
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   return true;
@@ -61,7 +65,7 @@ beforeAll(async () => {
   const inputTopics = INPUT_ROLES.map((role) => run.topics[role]);
   await waitFor(async () => (await run.bus.consumerLag(run.config.groups.ingest, inputTopics)).every((row) => row.lag === 0));
   ingestSettledAt = performance.now();
-  await waitFor(() => settled([service]));
+  await waitFor(() => settled([service]), { describe: () => JSON.stringify(lastBusy) });
 }, 600_000);
 
 afterAll(async () => {
@@ -165,7 +169,7 @@ describe('the whole loop on the real stack', () => {
       for (let index = 0; index < threshold - 1; index += 1) below.push({ key: `latency-user-${user}`, value: await run.ports.codec.encode(topic, transaction(user, index)) });
       await run.bus.send(topic, below);
     }
-    await waitFor(() => settled([service]));
+    await waitFor(() => settled([service]), { describe: () => JSON.stringify(lastBusy) });
     const before = new Set((await run.ports.outbox.list({ limit: 100_000 })).map((decision) => decision.decisionId));
     // Then the crossing events, one at a time, each stamped with its send time.
     const sentAt = new Map<string, number>();
@@ -175,7 +179,7 @@ describe('the whole loop on the real stack', () => {
       await run.bus.send(topic, [crossing]);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await waitFor(() => settled([service]));
+    await waitFor(() => settled([service]), { describe: () => JSON.stringify(lastBusy) });
     const requests = (await readWholeTopic(run.bus, run.topics['training-requests'])).filter((record) => record.key !== null && sentAt.has(record.key));
     const fresh = [];
     for (const record of requests) {
