@@ -128,7 +128,7 @@ export class TrainerRole {
   }
 
   private async runJob(lease: JobLease): Promise<void> {
-    const { jobs, clock, config, registry, counters, sink, codecs, topics } = this.deps;
+    const { jobs, clock, config, registry } = this.deps;
     const request = lease.job.request;
     const heartbeat = (stage: string, progress: number) => jobs.heartbeat(lease, config.training.leaseMs, clock.now(), { stage, progress });
     const timer = setInterval(() => void heartbeat(lease.job.stage, lease.job.progress), Math.max(1_000, config.training.leaseMs / 3));

@@ -49,7 +49,8 @@ export interface ManualDecider {
 }
 
 export interface TrainingControlDeps {
-  decider: ManualDecider;
+  /** A Decider (system.decider), or just its evaluate function. */
+  decider: ManualDecider | ManualDecider['evaluate'];
   counters: CounterStore;
   registry: ModelRegistry;
   clock: Clock;
@@ -69,7 +70,11 @@ const NOT_DUE_REASON: Readonly<Record<Extract<PolicyVerdict, { due: false }>['wh
  * published, so a manual request gets the same exactly-once path as any other.
  */
 export class TrainingControl {
-  constructor(private readonly deps: TrainingControlDeps) {}
+  private readonly decider: ManualDecider;
+
+  constructor(private readonly deps: TrainingControlDeps) {
+    this.decider = typeof deps.decider === 'function' ? { evaluate: deps.decider } : deps.decider;
+  }
 
   async request(input: TrainingRequestInput): Promise<TrainingRequestOutcome[]> {
     const targets = await this.targets(input);
@@ -116,7 +121,7 @@ export class TrainingControl {
     if (input.minData !== undefined && total < input.minData) return outcome('insufficient-data', `${total} rows, fewer than minData ${input.minData}`);
     // Even a forced training cannot learn from nothing: it would only fail in the trainer.
     if (total === 0) return outcome('insufficient-data', 'no data for this kind yet');
-    const decision = await this.deps.decider.evaluate({
+    const decision = await this.decider.evaluate({
       scope,
       kind,
       source: 'manual',
@@ -125,7 +130,7 @@ export class TrainingControl {
       lookbackDays: input.lookbackDays ?? null,
     });
     if (decision !== null) return outcome('requested', `${decision.reason} ${decision.mode} training decided (${total} rows)`, decision.decisionId);
-    const verdict = this.deps.decider.lastVerdicts?.get(`${scope}|${kind}`);
+    const verdict = this.decider.lastVerdicts?.get(`${scope}|${kind}`);
     if (verdict !== undefined && !verdict.due) {
       return outcome(verdict.why === 'insufficient-data' ? 'insufficient-data' : 'skipped', `${NOT_DUE_REASON[verdict.why]} (${total} rows)`);
     }

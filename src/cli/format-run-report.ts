@@ -1,17 +1,5 @@
 import type { EmbeddedRunResult } from '../app/embedded-run.js';
-
-function formatMetrics(metrics: Record<string, number>, names: readonly string[]): string {
-  return names
-    .filter((name) => metrics[name] !== undefined)
-    .map((name) => `${name} ${metrics[name]?.toFixed(3)}`)
-    .join(', ');
-}
-
-const SHOWN_METRICS: Readonly<Record<string, readonly string[]>> = {
-  categorizer: ['accuracy', 'macroF1'],
-  forecaster: ['mae', 'baselineMae', 'mape', 'baselineMape'],
-  anomaly: ['anomalyRate', 'rocAuc', 'precision'],
-};
+import { SHOWN_METRICS, formatMetrics } from './format-metrics.js';
 
 /** The people-facing summary, like the seeds' initial-training report. */
 export function formatRunReport(result: EmbeddedRunResult): string {

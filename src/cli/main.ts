@@ -1,27 +1,36 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
-import { describeError } from '../domain/errors.js';
+import { connectProduceTransport } from '../app/composition-root.js';
+import { processContext } from './cli-io.js';
+import { configCommand } from './config-command.js';
+import { historyCommand } from './history-command.js';
+import { jobsCommand } from './jobs-command.js';
+import { modelsCommand } from './models-command.js';
+import { produceCommand } from './produce-command.js';
+import { runCli } from './run-cli.js';
+import { schemasCommand } from './schemas-command.js';
 import { simulateCommand } from './simulate-command.js';
+import { startCommand } from './start-command.js';
+import { statusCommand } from './status-command.js';
+import { topicsCommand } from './topics-command.js';
+import { trainCommand } from './train-command.js';
 
-/** Exit codes: 0 ok, 1 runtime failure, 2 usage error (bad command, option or value). */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+const context = processContext();
 
-const program = new Command('relearn')
-  .description('continuous-learning stream processor: keeps per-user and per-organisation models fresh')
-  .exitOverride()
-  .configureOutput({ writeErr: (text) => process.stderr.write(text) })
-  .addCommand(simulateCommand(), { isDefault: false });
+const commands = [
+  simulateCommand(context),
+  // ── The service and its stack. ──
+  startCommand(context),
+  topicsCommand(context),
+  schemasCommand(context),
+  // ── Local commands. ──
+  configCommand(context),
+  produceCommand(context, connectProduceTransport),
+  // ── Clients of a running service's HTTP API. ──
+  statusCommand(context),
+  historyCommand(context),
+  modelsCommand(context),
+  jobsCommand(context),
+  trainCommand(context),
+];
 
-for (const command of program.commands) command.exitOverride();
-
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  } else {
-    const { errorClass, message } = describeError(error);
-    process.stderr.write(`relearn: ${errorClass}: ${message}\n`);
-    process.exitCode = EXIT.failure;
-  }
-}
+process.exitCode = await runCli(process.argv.slice(2), commands, context.io);

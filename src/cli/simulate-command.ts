@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { runEmbedded } from '../app/embedded-run.js';
 import { DEFAULT_SIMULATION_OPTIONS, resolveSimulationOptions } from '../simulate/simulation-options.js';
+import type { CliContext } from './cli-io.js';
 import { formatRunReport } from './format-run-report.js';
 import { fractionOption, integerOption } from './option-parsers.js';
 import { progressLine } from './progress-line.js';
@@ -16,7 +17,7 @@ interface SimulateFlags {
   timing: boolean;
 }
 
-export function simulateCommand(): Command {
+export function simulateCommand({ io }: CliContext): Command {
   return new Command('simulate')
     .description('run the whole loop embedded (in-memory bus and stores) on seeded synthetic data and print a summary')
     .option('--users <n>', 'simulated users', integerOption(0, 100_000), DEFAULT_SIMULATION_OPTIONS.users)
@@ -36,14 +37,14 @@ export function simulateCommand(): Command {
         invalidRate: flags.invalidRate,
         drift: flags.drift,
       });
-      const progress = progressLine('simulating');
+      const progress = progressLine('simulating', io);
       const result = await runEmbedded(simulation, { onProgress: progress.update });
       progress.finish();
       if (flags.json) {
         const output = flags.timing ? { ...result.report, timing: result.timing } : result.report;
-        process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+        io.out(`${JSON.stringify(output, null, 2)}\n`);
       } else {
-        process.stdout.write(`${formatRunReport(result)}\n`);
+        io.out(`${formatRunReport(result)}\n`);
       }
     });
 }

@@ -50,8 +50,14 @@ describe('a Python confluent-kafka client', () => {
     expect(stored).toHaveLength(count);
     expect(stored.every((row) => row.category !== null && row.amount < 0)).toBe(true);
 
-    const lines = (await pythonClient(['consume', '--topic', run.topics['model-updates'], '--expect', '1', '--timeout', '60'])).trim().split('\n');
-    const update = JSON.parse(lines[0] ?? '{}') as { scope?: string; modelKind?: string; version?: number; promoted?: boolean; metrics?: Record<string, number> };
+    // 60 days of spending also make a first forecaster (its first model needs 8 weeks): both, then every update.
+    await waitFor(async () => (await run.ports.registry.champion(userScope(user), 'forecaster')) !== null);
+    await waitFor(async () => (await run.ports.jobs.list({ status: 'queued', limit: 1 })).length + (await run.ports.jobs.list({ status: 'running', limit: 1 })).length === 0);
+    const versions = await run.ports.registry.list({ scope: userScope(user) });
+    const lines = (await pythonClient(['consume', '--topic', run.topics['model-updates'], '--expect', String(versions.length), '--timeout', '60'])).trim().split('\n');
+    const updates = lines.map((line) => JSON.parse(line) as { scope?: string; modelKind?: string; version?: number; promoted?: boolean; metrics?: Record<string, number> });
+    expect(updates).toHaveLength(versions.length);
+    const update = updates.find((each) => each.modelKind === 'categorizer') ?? {};
     const champion = await run.ports.registry.champion(userScope(user), 'categorizer');
     expect(update.scope).toBe(userScope(user));
     expect(update.modelKind).toBe('categorizer');

@@ -103,8 +103,10 @@ async function applyTopic(admin: TopicAdmin, wanted: TopicToApply, exists: boole
   for (const change of changes) {
     switch (change.action) {
       case 'created': {
+        // kafkajs's own waitForLeaders fails on a broker that does not know the topic yet
+        // ("does not host this topic-partition"): wait for the leaders here instead.
         const created = await admin.createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: [
             {
               topic: wanted.name,
@@ -119,6 +121,7 @@ async function applyTopic(admin: TopicAdmin, wanted: TopicToApply, exists: boole
         });
         // Another process created it between our listing and our request: compare instead.
         if (!created) return applyTopic(admin, wanted, true, options);
+        await waitForLeaders(admin, wanted, options.visibleWithinMs ?? 15_000);
         break;
       }
       case 'partitions-increased':
@@ -137,4 +140,20 @@ async function applyTopic(admin: TopicAdmin, wanted: TopicToApply, exists: boole
     await waitUntilVisible(admin, { ...wanted, partitions: Math.max(wanted.partitions, observed?.settings.partitions ?? 0) }, options.visibleWithinMs ?? 15_000);
   }
   return changes;
+}
+
+/** Until every partition of a new topic has a leader (the broker may not know the topic for a moment). */
+async function waitForLeaders(admin: TopicAdmin, wanted: TopicToApply, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [wanted.name] });
+      const partitions = metadata.topics.find((entry) => entry.name === wanted.name)?.partitions ?? [];
+      if (partitions.length >= wanted.partitions && partitions.every((partition) => partition.leader >= 0)) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new RelearnError('UNAVAILABLE', `topic ${wanted.name} has no leader for every partition after ${deadlineMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -176,8 +176,11 @@ export class KafkaEventBus implements EventSource, EventSink, ConsumerLagProbe {
     this.subscriptions.add(subscription);
     return {
       stop: async () => {
-        this.subscriptions.delete(subscription);
-        await subscription.stop();
+        try {
+          await subscription.stop();
+        } finally {
+          this.subscriptions.delete(subscription);
+        }
       },
     };
   }
@@ -214,9 +217,9 @@ export class KafkaEventBus implements EventSource, EventSink, ConsumerLagProbe {
 
   /** Stops every subscription (each finishing and committing its batch in hand), then disconnects. */
   async close(): Promise<void> {
-    const stopping = [...this.subscriptions].map((subscription) => subscription.stop());
+    // stop() is shared: a subscription already stopping is waited for, not stopped twice.
+    const outcomes = await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.stop()));
     this.subscriptions.clear();
-    const outcomes = await Promise.allSettled(stopping);
     const producer = this.producerReady;
     const admin = this.adminReady;
     this.producerReady = undefined;
