@@ -66,6 +66,7 @@ export class Decider {
       priority: REASON_PRIORITY[verdict.reason],
       lookbackDays: trigger.lookbackDays ?? config.schedule.lookbackDays,
       force: trigger.force === true,
+      hyperparameters: trigger.hyperparameters ?? null,
       publishedAt: null,
     };
     // The outbox's unique id makes a concurrent or repeated decider lose here; the claim

@@ -17,6 +17,7 @@ export function trainingRequestOf(decision: Decision): TrainingRequested {
     mode: decision.mode,
     lookbackDays: decision.lookbackDays,
     force: decision.force,
+    hyperparameters: decision.hyperparameters ?? null,
   };
 }
 

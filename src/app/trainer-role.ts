@@ -147,7 +147,7 @@ export class TrainerRole {
       const common = {
         mode: request.mode,
         seed: (config.training.seed ^ fnv1a(request.requestId)) >>> 0,
-        hyperparameters: config.hyperparameters[request.modelKind],
+        hyperparameters: { ...config.hyperparameters[request.modelKind], ...(request.hyperparameters ?? {}) },
         championArtifact,
         heldOutFraction: config.training.heldOutFraction,
         maxTrees: config.training.maxTrees,

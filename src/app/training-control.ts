@@ -21,12 +21,8 @@ export interface TrainingRequestInput {
   lookbackDays?: number;
   /** Skip (scope, kind) pairs with fewer rows than this, as 'insufficient-data'. */
   minData?: number;
-  /**
-   * Validated by the caller against the engine's schema, but NOT yet applied: the
-   * trigger, decision and TrainingRequested event have no field to carry them to the
-   * trainer. Accepted here so callers need not change when that field lands.
-   */
-  hyperparameters?: Record<string, unknown>;
+  /** Validated by the caller against the engine's schema; they apply to this training only. */
+  hyperparameters?: Record<string, number>;
 }
 
 export type TrainingRequestStatus = 'requested' | 'insufficient-data' | 'skipped';
@@ -128,6 +124,7 @@ export class TrainingControl {
       at: this.deps.clock.now(),
       force: input.force === true,
       lookbackDays: input.lookbackDays ?? null,
+      hyperparameters: input.hyperparameters ?? null,
     });
     if (decision !== null) return outcome('requested', `${decision.reason} ${decision.mode} training decided (${total} rows)`, decision.decisionId);
     const verdict = this.decider.lastVerdicts?.get(`${scope}|${kind}`);

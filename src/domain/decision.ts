@@ -22,6 +22,8 @@ export interface Decision {
   priority: number;
   lookbackDays: number | null;
   force: boolean;
+  /** Manual requests only: hyperparameters for this training over the configured ones. */
+  hyperparameters?: Record<string, number> | null;
   /** When the relay published it as a TrainingRequested event; null while pending. */
   publishedAt: number | null;
 }

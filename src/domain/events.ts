@@ -79,6 +79,8 @@ export interface TrainingRequested {
   mode: TrainingMode;
   lookbackDays: number | null;
   force: boolean;
+  /** Manual requests only: hyperparameters for this training over the configured ones. */
+  hyperparameters?: Record<string, number> | null;
 }
 
 export interface TrainingWindow {

@@ -16,6 +16,8 @@ export interface Trigger {
   force?: boolean;
   /** Manual and scheduled requests: limit the training data to the last N days. */
   lookbackDays?: number | null;
+  /** Manual requests only: hyperparameters for this training, already validated for the engine. */
+  hyperparameters?: Record<string, number> | null;
 }
 
 export function triggerKey(trigger: Pick<Trigger, 'scope' | 'kind'>): string {

@@ -16,7 +16,7 @@ function perEngineDocumentation(): object[] {
 
 const hyperparametersSchema = z.record(z.string(), z.unknown()).meta({
   id: 'Hyperparameters',
-  description: 'Checked against the hyperparameter schema of the engine that trains `kind` (one per engine below); needs `kind`. Validated, not yet applied to the training.',
+  description: 'Checked against the hyperparameter schema of the engine that trains `kind` (one per engine below); needs `kind`. They apply to this training only, over the configured ones.',
   anyOf: perEngineDocumentation(),
 });
 
@@ -72,21 +72,21 @@ export function trainingRoutes(deps: ApiDeps): ApiRoute[] {
           description: 'Decisions recorded; the trainings run asynchronously (follow them at /api/v1/jobs/{decisionId})',
           schema: z.object({
             requests: z.array(requestOutcomeSchema),
-            hyperparameters: z.literal('validated, not yet applied').optional(),
           }),
         },
       },
       handle: async ({ body }, request, reply) => {
-        if (body.hyperparameters !== undefined && body.kind !== undefined) {
-          parseInput(hyperparameterSchemaFor(body.kind, engines), body.hyperparameters, 'body', ['hyperparameters']);
-        }
-        const requests = await deps.control.request(body);
+        const hyperparameters =
+          body.hyperparameters !== undefined && body.kind !== undefined
+            ? (parseInput(hyperparameterSchemaFor(body.kind, engines), body.hyperparameters, 'body', ['hyperparameters']) as Record<string, number>)
+            : undefined;
+        const requests = await deps.control.request({ ...body, hyperparameters });
         for (const outcome of requests) {
           if (outcome.outcome === 'requested') deps.metrics.countDecision({ reason: 'manual', kind: outcome.kind });
           request.log.info({ scope: outcome.scope, kind: outcome.kind, decisionId: outcome.decisionId, outcome: outcome.outcome, force: body.force === true }, 'training requested');
         }
         reply.code(202);
-        return { requests, ...(body.hyperparameters === undefined ? {} : { hyperparameters: 'validated, not yet applied' as const }) };
+        return { requests };
       },
     }),
   ];

@@ -11,7 +11,6 @@ import { apiOverPorts, apiOverRun, documentedBody, path, SMALL_RUN, type ApiFixt
 
 interface Requests {
   requests: { scope: Scope; kind: ModelKind; decisionId: string | null; outcome: string; reason: string }[];
-  hyperparameters?: string;
 }
 
 async function requestTrainings(api: ApiFixture, body: object): Promise<Requests> {
@@ -66,13 +65,15 @@ describe('POST /api/v1/trainings over a finished run', () => {
     expect(api.recorded.length).toBe(recorded);
   });
 
-  it('validates hyperparameters against the engine’s schema and says they are not yet applied', async () => {
+  it('validates hyperparameters against the engine’s schema and records them in the decision', async () => {
     const body = await requestTrainings(api, { scope: 'org:o-01', kind: 'anomaly', hyperparameters: { nTrees: 50, sampleSize: 128, contamination: 0.05 } });
-    expect(body.hyperparameters).toBe('validated, not yet applied');
     expect(body.requests[0]?.outcome).toBe('requested');
-    const forecaster = await requestTrainings(api, { scope: 'user:u-0001', kind: 'forecaster', hyperparameters: { seasonLength: 4, seasons: 2 } });
-    expect(forecaster.hyperparameters).toBe('validated, not yet applied');
-    expect((await requestTrainings(api, { scope: 'user:u-0001', kind: 'forecaster' })).hyperparameters).toBeUndefined();
+    const decision = await api.ports.outbox.get(body.requests[0]?.decisionId ?? '');
+    expect(decision?.hyperparameters).toEqual({ nTrees: 50, sampleSize: 128, contamination: 0.05 });
+    // The forecaster reads none: any name is refused, naming it.
+    const forecaster = await api.post('/api/v1/trainings', { scope: 'user:u-0001', kind: 'forecaster', hyperparameters: { seasonLength: 4 } });
+    expect(forecaster.statusCode).toBe(400);
+    expect(forecaster.json()).toMatchObject({ error: { field: expect.stringMatching(/^hyperparameters/) as unknown } });
   });
 
   it('checks hyperparameters against the configured engine', async () => {
@@ -150,11 +151,13 @@ describe('POST /api/v1/trainings with a running trainer', () => {
     await system.start();
     try {
       const versionsBefore = await run.ports.registry.list({ scope: 'org:o-01', kind: 'anomaly' });
-      const { requests } = await requestTrainings(api, { scope: 'org:o-01', force: true });
+      const { requests } = await requestTrainings(api, { scope: 'org:o-01', kind: 'anomaly', force: true, hyperparameters: { nTrees: 37 } });
       const decisionId = requests[0]?.decisionId;
       if (decisionId == null) throw new Error(`nothing requested: ${JSON.stringify(requests)}`);
       const finished = await firstValueFrom(system.finished$.pipe(filter((entry) => entry.requestId === decisionId)));
       expect(finished.status).toBe('succeeded');
+      // The request's hyperparameters reach the trainer: the stored version was trained with them.
+      expect((await run.ports.registry.get('org:o-01', 'anomaly', finished.version ?? 0))?.hyperparameters).toMatchObject({ nTrees: 37 });
 
       const job = documentedBody(api.routes, 'getJob', await api.get(`/api/v1/jobs/${path(decisionId)}`)) as { status: string; request: { reason: string }; result: { version: number } };
       expect(job).toMatchObject({ status: 'succeeded', request: { reason: 'manual' }, result: { version: (versionsBefore[0]?.version ?? 0) + 1 } });
