@@ -5,7 +5,7 @@ import { EXIT } from '../../../src/cli/exit-codes.js';
 const doc = readFileSync(new URL('../../../docs/cli.md', import.meta.url), 'utf8');
 
 describe('docs/cli.md', () => {
-  it.each(['simulate', 'config', 'produce', 'status', 'history', 'models', 'jobs', 'train'])('has a section with an example for relearn %s', (command) => {
+  it.each(['simulate', 'start', 'topics', 'schemas', 'config', 'produce', 'status', 'history', 'models', 'jobs', 'train'])('has a section with an example for relearn %s', (command) => {
     const heading = new RegExp(`^## relearn ${command}\\b.*$`, 'm').exec(doc);
     expect(heading, `no "## relearn ${command}" section`).not.toBeNull();
     const section = doc.slice(heading?.index ?? 0).split(/^## /m)[1] ?? '';
