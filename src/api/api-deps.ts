@@ -50,3 +50,11 @@ export interface ApiDeps {
   /** Readiness probes slower than this answer not-ready. Default 5000 ms. */
   readinessTimeoutMs?: number;
 }
+
+/** The stores the API reads, picked from a process's ports. */
+export type ApiStores = Pick<ApiDeps, 'counters' | 'outbox' | 'jobs' | 'registry' | 'store' | 'clock'>;
+
+export function apiStores(ports: ApiStores): ApiStores {
+  const { counters, outbox, jobs, registry, store, clock } = ports;
+  return { counters, outbox, jobs, registry, store, clock };
+}

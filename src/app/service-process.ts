@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 
+import { apiStores } from '../api/api-deps.js';
 import { buildApiServer } from '../api/build-api-server.js';
 import { topicDefinitions } from '../contract/topic-definitions.js';
 import type { RelearnSettings, ServiceRole } from '../config/relearn-settings.js';
@@ -54,12 +55,7 @@ export async function startServiceProcess(settings: RelearnSettings, ports: Serv
     });
     metrics.observe(service.system);
     server = buildApiServer({
-      counters: ports.counters,
-      outbox: ports.outbox,
-      jobs: ports.jobs,
-      registry: ports.registry,
-      store: ports.store,
-      clock: ports.clock,
+      ...apiStores(ports),
       control: new TrainingControl({ decider: service.system.decider, counters: ports.counters, registry: ports.registry, clock: ports.clock }),
       readiness: async () => {
         const checks = await ports.probe();

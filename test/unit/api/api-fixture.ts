@@ -1,3 +1,4 @@
+import { apiStores } from '../../../src/api/api-deps.js';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Decider } from '../../../src/app/decider.js';
 import { runEmbedded } from '../../../src/app/embedded-run.js';
@@ -46,12 +47,7 @@ export function apiOverPorts(ports: EmbeddedPorts, config: RelearnConfig, overri
   const metrics = overrides.metrics ?? new RelearnMetrics({ jobs: ports.jobs, registry: ports.registry, lagProbe: ports.bus, defaultMetrics: false });
   const readiness = { report: { ready: true, checks: { kafka: { ok: true }, mongodb: { ok: true } } } as ReadinessReport };
   const deps: ApiDeps = {
-    counters: ports.counters,
-    outbox: ports.outbox,
-    jobs: ports.jobs,
-    registry: ports.registry,
-    store: ports.store,
-    clock: ports.clock,
+    ...apiStores(ports),
     control: new TrainingControl({ decider, counters: ports.counters, registry: ports.registry, clock: ports.clock }),
     readiness: () => Promise.resolve(readiness.report),
     tokens: [

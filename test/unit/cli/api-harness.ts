@@ -1,3 +1,4 @@
+import { apiStores } from '../../../src/api/api-deps.js';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApiServer } from '../../../src/api/build-api-server.js';
@@ -35,12 +36,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
   const readiness = { ready: true };
   const metrics = new RelearnMetrics({ jobs: ports.jobs, registry: ports.registry, defaultMetrics: false });
   const app: FastifyInstance = buildApiServer({
-    counters: ports.counters,
-    outbox: ports.outbox,
-    jobs: ports.jobs,
-    registry: ports.registry,
-    store: ports.store,
-    clock: ports.clock,
+    ...apiStores(ports),
     control: new TrainingControl({ decider: system.decider, counters: ports.counters, registry: ports.registry, clock: ports.clock }),
     readiness: () =>
       Promise.resolve(
