@@ -1,6 +1,8 @@
 // The fleet's training data: per user, the labeled transactions (categorizer) and the
 // spending rows (forecaster) as the event store holds them when the user's Nth labeled
-// transaction has arrived, and the same at an earlier point for the champions.
+// transaction has arrived, and the same at an earlier point for the champions. Labels are
+// the ones the user eventually gives (a few arrive after that point): for a throughput
+// benchmark only the row counts and shapes matter.
 import type { StoredTransaction } from '../../src/ports/event-store.js';
 import { forecasterRows } from '../../src/training/trainers/forecaster-trainer.js';
 import { simulatedUserStream, storedTransactions } from '../scenarios/simulated-user-stream.js';

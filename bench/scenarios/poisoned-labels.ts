@@ -1,7 +1,7 @@
 // Poisoned labels: `npx tsx bench/scenarios/poisoned-labels.ts [--seeds 20] [--users 10]`.
 //
 // Per run (seed × user): the user's first 500 labeled transactions from the synthetic
-// producer. The clean champion is trained on them by the product's trainer (runTrainingTask,
+// producer (within 400 days; a few users label fewer). The clean champion is trained on them by the product's trainer (runTrainingTask,
 // default engine and config). A challenger is trained on the same rows with 30% of the
 // training part's labels flipped, and the promotion gate (src/training/promotion-gate.ts)
 // compares both on the same held-out rows (the newest 20%, left clean), exactly as the
@@ -21,7 +21,7 @@ import { CONFUSABLE_CATEGORIES, type TransactionCategory } from '../../src/simul
 import { splitRecent } from '../../src/training/held-out-split.js';
 import { promotionVerdict } from '../../src/training/promotion-gate.js';
 import { runTrainingTask } from '../../src/training/run-training-task.js';
-import { loadCategorizer } from '../../src/training/trainers/categorizer-trainer.js';
+import { loadCategorizer, predictCategories } from '../../src/training/trainers/categorizer-trainer.js';
 import type { Hyperparameters, TrainingTask } from '../../src/training/training-task.js';
 import { mean } from '../fleet/summary-stats.js';
 import { machineLine } from './machine-line.js';
@@ -75,6 +75,11 @@ interface RunResult {
   flipped: number;
   /** What-if: a gate that also asks for macro-F1 ≥ the champion's would have refused. */
   refusedOnMacroF1Too: boolean;
+  /**
+   * Share of the challenger's training labels the champion never trained on that the
+   * champion predicts itself (undefined when there are none: the full variants' champion saw every row).
+   */
+  championAgreement: number | undefined;
 }
 
 function task(rows: StoredTransaction[], mode: TrainingMode, seed: number, championArtifact: Uint8Array | null, hyperparameters: Hyperparameters | undefined): TrainingTask {
@@ -118,6 +123,9 @@ function runOnce(seed: number, userIndex: number, variant: Variant): RunResult {
     flipped += 1;
     return { ...row, label: flippedLabel(random, row.label ?? '', classes, variant.flip) };
   });
+  const unseen = poisoned.filter((row) => trainIds.has(row.transactionId) && row.occurredAt > trainedUntil);
+  const predictedUnseen = predictCategories(loadCategorizer(champion.artifact), unseen);
+  const championAgreement = unseen.length === 0 ? undefined : unseen.filter((row, index) => predictedUnseen[index] === row.label).length / unseen.length;
   const challenger = runTrainingTask(task(poisoned, variant.mode, seed * 1000 + userIndex + 500, champion.artifact, variant.hyperparameters));
   const verdict = promotionVerdict(challenger.primaryMetric, challenger.metrics, challenger.championMetrics);
   return {
@@ -126,8 +134,14 @@ function runOnce(seed: number, userIndex: number, variant: Variant): RunResult {
     challengerAccuracy: challenger.metrics.accuracy ?? Number.NaN,
     mode: challenger.mode,
     flipped,
+    championAgreement,
     refusedOnMacroF1Too: !verdict.promoted || (challenger.metrics.macroF1 ?? 0) < (challenger.championMetrics?.macroF1 ?? 0),
   };
+}
+
+function agreement(results: readonly RunResult[]): string {
+  const shares = results.flatMap((result) => (result.championAgreement === undefined ? [] : [result.championAgreement]));
+  return shares.length === 0 ? 'n/a' : `${pct(mean(shares))} / ${pct(Math.min(...shares))} / ${pct(Math.max(...shares))}`;
 }
 
 const started = performance.now();
@@ -145,6 +159,7 @@ const head = [
   'gap, sd (points)',
   'gap, smallest (points)',
   'what-if: refused by accuracy AND macro-F1 gate',
+  'champion agrees with the new training labels it never saw, % (mean / lowest / highest)',
 ];
 const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
 for (const variant of VARIANTS) {
@@ -158,7 +173,7 @@ for (const variant of VARIANTS) {
   lines.push(
     `| ${variant.name} | ${results.length} | ${refused} / ${results.length} (${pct(refused / results.length)}%) | ${isControl ? 'n/a (control)' : refused === results.length ? 'met' : `**missed** (${results.length - refused} promoted)`} | ${Object.entries(modes)
       .map(([mode, count]) => `${mode} ${count}`)
-      .join(', ')} | ${mean(results.map((result) => result.flipped)).toFixed(0)} | ${pct(mean(results.map((result) => result.championAccuracy)))} | ${pct(mean(results.map((result) => result.challengerAccuracy)))} | ${mean(gaps).toFixed(1)} | ${Math.sqrt(mean(gaps.map((gap) => (gap - mean(gaps)) ** 2))).toFixed(1)} | ${Math.min(...gaps).toFixed(1)} | ${results.filter((result) => result.refusedOnMacroF1Too).length} / ${results.length} |`,
+      .join(', ')} | ${mean(results.map((result) => result.flipped)).toFixed(0)} | ${pct(mean(results.map((result) => result.championAccuracy)))} | ${pct(mean(results.map((result) => result.challengerAccuracy)))} | ${mean(gaps).toFixed(1)} | ${Math.sqrt(mean(gaps.map((gap) => (gap - mean(gaps)) ** 2))).toFixed(1)} | ${Math.min(...gaps).toFixed(1)} | ${results.filter((result) => result.refusedOnMacroF1Too).length} / ${results.length} | ${agreement(results)} |`,
   );
   process.stderr.write(`bench:poison ${variant.name}: ${refused}/${results.length} refused\n`);
 }
@@ -168,7 +183,7 @@ const section = [
   '',
   `Command: \`npx tsx bench/scenarios/poisoned-labels.ts --seeds ${seeds} --users ${users}\` — ${new Date().toISOString().slice(0, 10)}, ${((performance.now() - started) / 1000).toFixed(0)} s on ${machineLine()}.`,
   '',
-  `Per run (${seeds} seeds × ${users} users): the user's first ${rowCount} labeled transactions; the clean champion and the challenger are trained by runTrainingTask with defaultConfig() (relearn-forest, held-out share ${config.training.heldOutFraction}); ${flipShare * 100}% of the challenger's training labels flipped (each training row independently), the held-out rows clean; the gate is promotionVerdict on the trainer's own metrics (challenger accuracy ≥ champion accuracy on the same held-out rows promotes). Gap = champion − challenger accuracy on those rows.`,
+  `Per run (${seeds} seeds × ${users} users): the user's first ${rowCount} labeled transactions within ${DAYS} simulated days (a few users label fewer: all of theirs); the clean champion and the challenger are trained by runTrainingTask with defaultConfig() (relearn-forest, held-out share ${config.training.heldOutFraction}); ${flipShare * 100}% of the challenger's training labels flipped (each training row independently), the held-out rows clean; the gate is promotionVerdict on the trainer's own metrics (challenger accuracy ≥ champion accuracy on the same held-out rows promotes). Gap = champion − challenger accuracy on those rows.`,
   '',
   ...lines,
 ].join('\n');

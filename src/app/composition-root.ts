@@ -10,7 +10,9 @@ import { topicDefinitions } from '../contract/topic-definitions.js';
 import type { Clock } from '../ports/clock.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import type { SimulationOptions } from '../simulate/simulation-options.js';
-import type { KafkaEventBus as KafkaEventBusType } from '../adapters/kafka/kafka-event-bus.js';
+import type { KafkaEventBus as KafkaEventBusType, KafkaEventBusOptions } from '../adapters/kafka/kafka-event-bus.js';
+import type { Logger } from 'pino';
+import { componentLogger } from '../logging/component-logger.js';
 import type { TopicChange } from '../adapters/kafka/plan-topic-changes.js';
 import type { RegisteredSchema } from '../adapters/registry/register-schemas.js';
 import type { RelearnSettings } from '../config/relearn-settings.js';
@@ -92,7 +94,7 @@ function probeOutcome(check: Promise<unknown>): Promise<ProbeResult> {
  * Real mode: Kafka through kafkajs, Avro through a Confluent-compatible registry, state in
  * MongoDB. Indexes are created here, at start-up, before any role touches a collection.
  */
-export async function connectRealPorts(settings: RealStackSettings): Promise<RealPorts> {
+export async function connectRealPorts(settings: RealStackSettings, logger?: Logger): Promise<RealPorts> {
   // Loaded on demand: the embedded mode never pays for kafkajs and the MongoDB driver.
   const [{ MongoClient }, { KafkaEventBus }, mongoAdapters, { RegistryAvroCodec }] = await Promise.all([
     import('mongodb'),
@@ -118,6 +120,7 @@ export async function connectRealPorts(settings: RealStackSettings): Promise<Rea
     // Each record costs several MongoDB round trips: partitions handled side by side keep
     // the database busy instead of waiting on it. Order within a partition (a key) holds.
     partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
+    ...(logger === undefined ? {} : kafkaLogging(logger)),
   });
   try {
     await bus.connect();
@@ -174,9 +177,39 @@ export function realStackSettings(settings: RelearnSettings): RealStackSettings 
 }
 
 /** The ports of a `relearn start` process: the real stack when Kafka is configured, else embedded. */
-export function connectServicePorts(settings: RelearnSettings): Promise<ServicePorts> {
+export function connectServicePorts(settings: RelearnSettings, logger?: Logger): Promise<ServicePorts> {
   if (settings.kafka.brokers.length === 0) return Promise.resolve(embeddedServicePorts(new SystemClock(), settings.core.topics));
-  return connectRealPorts(realStackSettings(settings));
+  return connectRealPorts(realStackSettings(settings), logger);
+}
+
+/** kafkajs's lines and the consumer lifecycle into the service's log, with group, topic and partition. */
+function kafkaLogging(root: Logger): Pick<KafkaEventBusOptions, 'log' | 'onEvent'> {
+  const kafka = componentLogger(root, 'kafka');
+  return {
+    log: ({ level, message, time: _time, ...fields }) => kafka[level](fields, message),
+    onEvent: (event) => {
+      switch (event.type) {
+        case 'committed':
+          kafka.debug({ groupId: event.groupId, topic: event.topic, partition: event.partition, offset: event.offset, records: event.records }, 'committed');
+          return;
+        case 'handler-failed':
+          kafka.warn({ groupId: event.groupId, topic: event.topic, partition: event.partition, firstOffset: event.firstOffset, attempt: event.attempt, retryInMs: event.retryInMs, err: event.error }, 'batch failed; the partition is retried from its first uncommitted offset');
+          return;
+        case 'group-joined':
+          kafka.info({ groupId: event.groupId, memberId: event.memberId, assignment: event.assignment }, 'joined the consumer group');
+          return;
+        case 'rebalancing':
+          kafka.info({ groupId: event.groupId, memberId: event.memberId }, 'rebalancing');
+          return;
+        case 'crashed':
+          kafka.error({ groupId: event.groupId, err: event.error, restart: event.restart }, 'consumer crashed');
+          return;
+        case 'stopped':
+          kafka.info({ groupId: event.groupId }, 'consumer stopped');
+          return;
+      }
+    },
+  };
 }
 
 async function kafkaBus(settings: RelearnSettings): Promise<KafkaEventBusType> {

@@ -14,6 +14,7 @@ import { INPUT_ROLES } from '../contract/topic-definitions.js';
 import type { ServicePorts } from './composition-root.js';
 import { DEFAULT_SERVICE_OPTIONS, RelearnService } from './relearn-service.js';
 import type { Role } from './relearn-system.js';
+import { logServiceActivity } from './service-activity-log.js';
 import { TrainingControl } from './training-control.js';
 
 /** The topics relearn itself writes: it registers their schemas at start (as serializers with auto-registration would). */
@@ -69,6 +70,7 @@ export async function startServiceProcess(settings: RelearnSettings, ports: Serv
     });
   }
 
+  const activityLog = logServiceActivity(service.system, logger);
   await service.start();
   let apiUrl: string | null = null;
   if (server !== null) apiUrl = await server.listen({ host: settings.api.host, port: settings.api.port });
@@ -82,6 +84,7 @@ export async function startServiceProcess(settings: RelearnSettings, ports: Serv
       // finish their batch in hand and commit; then the connections.
       await server?.close();
       await service.stop();
+      activityLog.unsubscribe();
       metrics?.close();
       await ports.close();
       logger.info({ component: 'service' }, 'relearn stopped');

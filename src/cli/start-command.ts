@@ -48,7 +48,7 @@ export function startCommand(context: CliContext, signal: () => Promise<NodeJS.S
       const roles = flags.roles ?? settings.roles;
       if (flags.demo && !isEmbeddedMode(settings)) throw new ExitWith(EXIT.usage, '--demo runs only in embedded mode (KAFKA_BROKERS unset)');
       const logger = createLogger(settings.log);
-      const ports = flags.demo ? await embeddedDemoPorts(settings, resolveSimulationOptions({ users: 20, orgs: 3, days: 90 })) : await connectServicePorts(settings);
+      const ports = flags.demo ? await embeddedDemoPorts(settings, resolveSimulationOptions({ users: 20, orgs: 3, days: 90 })) : await connectServicePorts(settings, logger);
       let running: RunningServiceProcess;
       try {
         running = await startServiceProcess(settings, ports, roles, logger);
