@@ -1,5 +1,6 @@
 import type { INPUT_ROLES, TopicNames } from '../contract/topic-definitions.js';
 import type { CounterDelta } from '../domain/counters.js';
+import { isRelearnError } from '../domain/errors.js';
 import { validateInputEvent } from '../domain/event-validation.js';
 import type { ExpenseRecorded, InputEvent, InputEventType, LabelRecorded, SheetSubmitted, TransactionRecorded } from '../domain/events.js';
 import { weekIndex } from '../domain/features/weekly-spend.js';
@@ -38,6 +39,21 @@ export interface IngestRoleDeps {
   groupId: string;
   /** Where triggers and analysis requests go (the trigger pipeline's input). */
   emit: (work: GroupWork) => void;
+  /** Scopes of one batch applied side by side; default 1 (one record at a time, as the embedded run wants). */
+  laneConcurrency?: number;
+}
+
+/** The scope whose counters an event moves: its records must be applied in order. */
+function laneOf(input: InputEvent): string {
+  switch (input.type) {
+    case 'transaction':
+      return userScope(input.event.userId);
+    case 'expense':
+    case 'sheet':
+      return orgScope(input.event.orgId);
+    case 'label':
+      return `${input.event.scope.type}:${input.event.scope.id}`;
+  }
 }
 
 const TYPE_BY_ROLE: Readonly<Record<(typeof INPUT_ROLES)[number], InputEventType>> = {
@@ -74,23 +90,49 @@ export class IngestRole {
     this.subscription = undefined;
   }
 
+  /**
+   * Decodes the batch, dead-letters what is bad, then applies the rest in lanes: one lane
+   * per scope, records in offset order within it, lanes side by side (up to
+   * `laneConcurrency`). A scope's counters are guarded by the last applied offset, so its
+   * records must stay in order; different scopes share nothing and need not wait on each
+   * other's database round trips.
+   */
   async handleBatch(batch: IncomingBatch): Promise<void> {
-    for (const record of batch.records) await this.handleRecord(record);
+    const lanes = new Map<string, { record: IncomingRecord; input: InputEvent }[]>();
+    for (const record of batch.records) {
+      const input = await this.decodeRecord(record);
+      if (input === null) continue;
+      const lane = laneOf(input);
+      const queue = lanes.get(lane);
+      if (queue === undefined) lanes.set(lane, [{ record, input }]);
+      else queue.push({ record, input });
+    }
+    const queues = [...lanes.values()];
+    const runLane = async (): Promise<void> => {
+      for (let queue = queues.shift(); queue !== undefined; queue = queues.shift()) {
+        for (const { record, input } of queue) await this.applyRecord(record, input);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.deps.laneConcurrency ?? 1, queues.length) }, runLane));
   }
 
-  private async handleRecord(record: IncomingRecord): Promise<void> {
+  /** The validated event, or null after sending the record to the DLQ with its reason. */
+  private async decodeRecord(record: IncomingRecord): Promise<InputEvent | null> {
     const type = this.typeByTopic.get(record.topic);
-    if (type === undefined) return;
-    let input: InputEvent;
+    if (type === undefined) return null;
     try {
       if (record.value === null || record.value.length === 0) throw new Error('record has no value');
-      input = validateInputEvent(type, await this.deps.codec.decode(record.value));
+      return validateInputEvent(type, await this.deps.codec.decode(record.value));
     } catch (error) {
+      if (isRelearnError(error) && error.retriable) throw error;
       const reason = await sendToDeadLetter(this.deps.sink, this.deps.topics.dlq, record, error);
       this.stats.deadLettered[reason] = (this.stats.deadLettered[reason] ?? 0) + 1;
       this.countByTopic(record.topic, 'dead-lettered');
-      return;
+      return null;
     }
+  }
+
+  private async applyRecord(record: IncomingRecord, input: InputEvent): Promise<void> {
     const position: EventPosition = { topic: record.topic, partition: record.partition, offset: record.offset };
     const guard: CounterGuard = { stream: `${record.topic}/${record.partition}`, offset: Number(record.offset) };
     const outcome = await this.apply(input, position, guard);

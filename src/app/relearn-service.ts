@@ -14,6 +14,8 @@ export interface ServiceOptions {
   jobPollMs: number;
   /** The longest a group waits on one training before it takes new triggers again. */
   trainingWaitMs: number;
+  /** Scopes of one ingested batch applied side by side: each record waits on database round trips. */
+  ingestLanes: number;
 }
 
 export const DEFAULT_SERVICE_OPTIONS: Omit<ServiceOptions, 'roles' | 'owner'> = Object.freeze({
@@ -21,6 +23,7 @@ export const DEFAULT_SERVICE_OPTIONS: Omit<ServiceOptions, 'roles' | 'owner'> = 
   trainerPollMs: 5_000,
   jobPollMs: 2_000,
   trainingWaitMs: 10 * 60_000,
+  ingestLanes: 8,
 });
 
 /**
@@ -43,6 +46,7 @@ export class RelearnService {
       owner: options.owner,
       trainingWaitMs: options.trainingWaitMs,
       jobPollMs: options.jobPollMs,
+      ingestLanes: options.ingestLanes,
     });
   }
 

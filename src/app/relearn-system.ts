@@ -45,6 +45,8 @@ export interface SystemOptions {
   trainingWaitMs: number;
   /** Real mode polls the job queue for outcomes decided in other processes; 0 disables. */
   jobPollMs: number;
+  /** Scopes of one ingested batch applied side by side (see IngestRole); default 1. */
+  ingestLanes?: number;
 }
 
 /**
@@ -108,6 +110,7 @@ export class RelearnSystem {
         policies: config.policies,
         groupId: config.groups.ingest,
         emit: (work) => this.submit(work),
+        laneConcurrency: options.ingestLanes ?? 1,
       });
     }
     if (options.roles.has('trainer')) {

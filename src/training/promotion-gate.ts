@@ -11,6 +11,9 @@ export interface PromotionVerdict {
  */
 export function promotionVerdict(primary: PrimaryMetric, challenger: Record<string, number>, champion: Record<string, number> | null): PromotionVerdict {
   if (champion === null) return { promoted: true, decision: 'first model' };
+  // Both scored on nothing: equal zeros would read as "at least as good". Keep the champion.
+  const heldOut = challenger.heldOut ?? challenger.heldOutWeeks;
+  if (heldOut === 0) return { promoted: false, decision: 'no held-out data to compare on' };
   const mine = challenger[primary.name];
   const theirs = champion[primary.name];
   if (mine === undefined || !Number.isFinite(mine)) return { promoted: false, decision: `challenger has no ${primary.name}` };

@@ -14,6 +14,13 @@ describe('promotionVerdict', () => {
     expect(promotionVerdict(MAE, { mae: 12 }, { mae: 12 }).promoted).toBe(true);
   });
 
+  it('keeps the champion when the challenger was scored on no held-out data, but promotes a first model', () => {
+    expect(promotionVerdict(MAE, { mae: 0, heldOutWeeks: 0 }, { mae: 0, heldOutWeeks: 0 })).toEqual({ promoted: false, decision: 'no held-out data to compare on' });
+    expect(promotionVerdict(ACCURACY, { accuracy: 1, heldOut: 0 }, { accuracy: 0.5, heldOut: 0 }).promoted).toBe(false);
+    expect(promotionVerdict(MAE, { mae: 0, heldOutWeeks: 0 }, null).promoted).toBe(true);
+    expect(promotionVerdict(MAE, { mae: 3, heldOutWeeks: 2 }, { mae: 4, heldOutWeeks: 2 }).promoted).toBe(true);
+  });
+
   it('promotes a better challenger in the metric direction', () => {
     expect(promotionVerdict(ACCURACY, { accuracy: 0.81 }, { accuracy: 0.8 }).promoted).toBe(true);
     expect(promotionVerdict(MAE, { mae: 11 }, { mae: 12 }).promoted).toBe(true);
