@@ -14,6 +14,9 @@ export class OutboxRelay {
   private running: Promise<void> | null = null;
   private again = false;
   published = 0;
+  /** Runs that stopped on an error, and the last such error (for logs and metrics). */
+  failures = 0;
+  lastError: unknown = null;
 
   constructor(
     private readonly outbox: DecisionOutbox,
@@ -24,18 +27,26 @@ export class OutboxRelay {
   ) {}
 
   kick(): Promise<void> {
-    if (this.running !== null) {
-      this.again = true;
-      return this.running;
+    this.again = true;
+    if (this.running === null) {
+      this.running = (async () => {
+        try {
+          while (this.again) {
+            this.again = false;
+            await this.publishPending();
+          }
+        } catch (error) {
+          // The broker did not take a record: what is unpublished stays pending in the
+          // outbox and the next kick (a decision, or the service's periodic tick) retries.
+          this.failures += 1;
+          this.lastError = error;
+        } finally {
+          // In the same step as the last check of `again`: a kick after it starts a new
+          // run instead of being folded into one that has already decided to stop.
+          this.running = null;
+        }
+      })();
     }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        await this.publishPending();
-      } while (this.again);
-    })().finally(() => {
-      this.running = null;
-    });
     return this.running;
   }
 

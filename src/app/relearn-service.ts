@@ -55,7 +55,11 @@ export class RelearnService {
     // Only the process that decides (ingest role) runs time-based rules: a trainer-only
     // process has no pipeline input of its own, and two deciders would double the work.
     if (!this.options.roles.has('ingest')) return;
-    this.ticker = setInterval(() => this.system.ticks$.next({ at: this.ports.clock.now(), source: 'timer' }), this.options.tickMs);
+    this.ticker = setInterval(() => {
+      this.system.ticks$.next({ at: this.ports.clock.now(), source: 'timer' });
+      // Decisions a crashed process recorded but never published: the relay finds them.
+      void this.system.relay.kick();
+    }, this.options.tickMs);
     this.ticker.unref();
     this.schedule = new Cron(this.config.schedule.cron, { timezone: 'UTC', protect: true }, () => {
       this.system.ticks$.next({ at: this.ports.clock.now(), source: 'schedule', lookbackDays: this.config.schedule.lookbackDays });
