@@ -1,3 +1,7 @@
+import type { Logger } from 'pino';
+
+import type { TopicChange } from '../adapters/kafka/plan-topic-changes.js';
+import type { KafkaEventBus as KafkaEventBusType, KafkaEventBusOptions } from '../adapters/kafka/kafka-event-bus.js';
 import { MemoryAvroCodec } from '../adapters/memory/memory-avro-codec.js';
 import { MemoryCounterStore } from '../adapters/memory/memory-counter-store.js';
 import { MemoryDecisionOutbox } from '../adapters/memory/memory-decision-outbox.js';
@@ -5,21 +9,20 @@ import { MemoryEventBus } from '../adapters/memory/memory-event-bus.js';
 import { MemoryEventStore } from '../adapters/memory/memory-event-store.js';
 import { MemoryJobQueue } from '../adapters/memory/memory-job-queue.js';
 import { MemoryModelRegistry } from '../adapters/memory/memory-model-registry.js';
-import type { TopicNames } from '../contract/topic-definitions.js';
-import { topicDefinitions } from '../contract/topic-definitions.js';
-import type { Clock } from '../ports/clock.js';
-import { SystemClock } from '../adapters/system/system-clock.js';
-import type { SimulationOptions } from '../simulate/simulation-options.js';
-import type { KafkaEventBus as KafkaEventBusType, KafkaEventBusOptions } from '../adapters/kafka/kafka-event-bus.js';
-import type { Logger } from 'pino';
-import { componentLogger } from '../logging/component-logger.js';
-import type { TopicChange } from '../adapters/kafka/plan-topic-changes.js';
 import type { RegisteredSchema } from '../adapters/registry/register-schemas.js';
+import { SystemClock } from '../adapters/system/system-clock.js';
 import type { RelearnSettings } from '../config/relearn-settings.js';
+import { topicDefinitions, type TopicNames } from '../contract/topic-definitions.js';
 import { RelearnError } from '../domain/errors.js';
+import { componentLogger } from '../logging/component-logger.js';
 import type { AvroCodec } from '../ports/avro-codec.js';
+import type { Clock } from '../ports/clock.js';
 import type { ConsumerLagProbe, EventSink } from '../ports/event-bus.js';
+import type { SimulationOptions } from '../simulate/simulation-options.js';
 import type { RelearnPorts } from './relearn-system.js';
+
+// Embedded mode's adapters are imported here; the real ones (kafkajs, the MongoDB driver,
+// the registry client) are imported on demand below, so the embedded mode never loads them.
 
 /**
  * The only place that knows every adapter. Embedded mode: everything in memory, one
