@@ -55,6 +55,9 @@ export const modelVersionSchema = z
   })
   .meta({ id: 'ModelVersion' });
 
+/** Manual requests only: the hyperparameters of that training; absent (older records) or null otherwise. */
+const hyperparametersOfRequest = z.record(z.string(), z.number()).nullable().optional();
+
 export const decisionSchema = z
   .object({
     decisionId: z.string(),
@@ -69,6 +72,7 @@ export const decisionSchema = z
     priority: z.number().int(),
     lookbackDays: z.number().int().nullable(),
     force: z.boolean(),
+    hyperparameters: hyperparametersOfRequest,
     publishedAt: epochMs.nullable(),
   })
   .meta({ id: 'Decision', description: 'A recorded decision to train, with the figures that caused it' });
@@ -85,6 +89,7 @@ const trainingRequestedSchema = z.object({
   mode: modeSchema,
   lookbackDays: z.number().int().nullable(),
   force: z.boolean(),
+  hyperparameters: hyperparametersOfRequest,
 });
 
 export const jobSchema = z

@@ -93,7 +93,7 @@ describe('TrainingControl', () => {
       return Promise.resolve(null);
     });
     const [outcome] = await control.request({ scope: 'org:o', force: true, lookbackDays: 7 });
-    expect(triggers).toEqual([{ scope: 'org:o', kind: 'anomaly', source: 'manual', at: 100 * DAY, force: true, lookbackDays: 7 }]);
+    expect(triggers).toEqual([{ scope: 'org:o', kind: 'anomaly', source: 'manual', at: 100 * DAY, force: true, lookbackDays: 7, hyperparameters: null }]);
     // Declined without a verdict to explain it: another decider took this decision number.
     expect(outcome).toMatchObject({ outcome: 'skipped', decisionId: null, reason: expect.stringContaining('same moment') as string });
   });
