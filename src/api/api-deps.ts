@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { ChampionRollback } from '../app/champion-rollback.js';
 import type { TrainingControl } from '../app/training-control.js';
 import type { RelearnMetrics } from '../metrics/relearn-metrics.js';
 import type { Clock } from '../ports/clock.js';
@@ -34,6 +35,8 @@ export interface ApiDeps {
   store: EventStore;
   clock: Clock;
   control: TrainingControl;
+  /** Moves the champion back and announces it (ModelUpdated). */
+  rollback: Pick<ChampionRollback, 'rollback'>;
   readiness: () => Promise<ReadinessReport>;
   tokens: readonly ApiToken[];
   metrics: RelearnMetrics;

@@ -2,6 +2,7 @@ import type { TopicNames } from '../contract/topic-definitions.js';
 import type { Decision } from '../domain/decision.js';
 import type { ModelUpdated, SheetAnalysed, TrainingRequested } from '../domain/events.js';
 import type { AvroCodec } from '../ports/avro-codec.js';
+import type { ModelVersion } from '../ports/model-registry.js';
 
 /** Decision → the TrainingRequested event it is published as. */
 export function trainingRequestOf(decision: Decision): TrainingRequested {
@@ -18,6 +19,24 @@ export function trainingRequestOf(decision: Decision): TrainingRequested {
     lookbackDays: decision.lookbackDays,
     force: decision.force,
     hyperparameters: decision.hyperparameters ?? null,
+  };
+}
+
+/** A stored version → the ModelUpdated event that announces it. */
+export function modelUpdatedOf(version: ModelVersion, announce: { requestId: string; promoted?: boolean; decision?: string; previousVersion?: number | null }): ModelUpdated {
+  return {
+    modelId: version.modelId,
+    scope: version.scope,
+    modelKind: version.kind,
+    version: version.version,
+    previousVersion: announce.previousVersion === undefined ? version.previousVersion : announce.previousVersion,
+    promoted: announce.promoted ?? version.promoted,
+    decision: announce.decision ?? version.decision,
+    metrics: version.metrics,
+    championMetrics: version.championMetrics,
+    trainedOn: version.trainedOn,
+    requestId: announce.requestId,
+    trainedAt: version.trainedAt,
   };
 }
 

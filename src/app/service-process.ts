@@ -14,6 +14,7 @@ import { INPUT_ROLES } from '../contract/topic-definitions.js';
 import type { ServicePorts } from './composition-root.js';
 import { DEFAULT_SERVICE_OPTIONS, RelearnService } from './relearn-service.js';
 import type { Role } from './relearn-system.js';
+import { ChampionRollback } from './champion-rollback.js';
 import { logServiceActivity } from './service-activity-log.js';
 import { TrainingControl } from './training-control.js';
 
@@ -58,6 +59,7 @@ export async function startServiceProcess(settings: RelearnSettings, ports: Serv
     server = buildApiServer({
       ...apiStores(ports),
       control: new TrainingControl({ decider: service.system.decider, counters: ports.counters, registry: ports.registry, clock: ports.clock }),
+      rollback: new ChampionRollback({ registry: ports.registry, sink: ports.sink, codecs: service.system.codecs, topics: settings.core.topics, clock: ports.clock }),
       readiness: async () => {
         const checks = await ports.probe();
         return { ready: Object.values(checks).every((check) => check.ok), checks };

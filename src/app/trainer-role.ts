@@ -1,6 +1,6 @@
 import type { TopicNames } from '../contract/topic-definitions.js';
 import { describeError, isRelearnError, RelearnError } from '../domain/errors.js';
-import type { ModelUpdated, TrainingRequested } from '../domain/events.js';
+import type { TrainingRequested } from '../domain/events.js';
 import { fnv1a } from '../domain/features/text-hash.js';
 import type { Clock } from '../ports/clock.js';
 import type { CounterStore } from '../ports/counter-store.js';
@@ -12,7 +12,7 @@ import { promotionVerdict } from '../training/promotion-gate.js';
 import { FORECASTER_ENGINE } from '../training/trainers/forecaster-trainer.js';
 import type { TrainingTask } from '../training/training-task.js';
 import type { TrainingWorkerPool } from '../training/worker-pool.js';
-import type { OutputCodecs } from './event-codecs.js';
+import { modelUpdatedOf, type OutputCodecs } from './event-codecs.js';
 import type { RelearnConfig } from './relearn-config.js';
 import { loadTrainingRows } from './training-data.js';
 
@@ -214,20 +214,7 @@ export class TrainerRole {
       consumed: request.counts.sinceLastTraining ?? 0,
       trainedAt: stored.trainedAt,
     });
-    const event: ModelUpdated = {
-      modelId: stored.modelId,
-      scope: stored.scope,
-      modelKind: stored.kind,
-      version: stored.version,
-      previousVersion: stored.previousVersion,
-      promoted: stored.promoted,
-      decision: stored.decision,
-      metrics: stored.metrics,
-      championMetrics: stored.championMetrics,
-      trainedOn: stored.trainedOn,
-      requestId: request.requestId,
-      trainedAt: stored.trainedAt,
-    };
+    const event = modelUpdatedOf(stored, { requestId: request.requestId });
     await sink.send(topics['model-updates'], [{ key: stored.scope, value: await codecs.encodeModelUpdated(event) }]);
     await jobs.complete(lease, { version: stored.version, promoted: stored.promoted, decision: stored.decision }, clock.now());
     this.deps.onFinished({

@@ -99,7 +99,7 @@ export function modelRoutes(deps: ApiDeps): ApiRoute[] {
         const champion = await deps.registry.champion(scope, kind);
         if (champion !== null && champion.version === toVersion) throw conflict(`version ${toVersion} is the champion already`, 'toVersion');
         try {
-          const moved = await deps.registry.rollback(scope, kind, toVersion, deps.clock.now());
+          const moved = await deps.rollback.rollback(scope, kind, toVersion);
           request.log.info({ scope, kind, from: moved.from, to: moved.to }, 'champion rolled back');
           return moved;
         } catch (error) {

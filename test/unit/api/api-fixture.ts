@@ -4,6 +4,8 @@ import { Decider } from '../../../src/app/decider.js';
 import { runEmbedded } from '../../../src/app/embedded-run.js';
 import type { EmbeddedPorts } from '../../../src/app/composition-root.js';
 import type { RelearnConfig } from '../../../src/app/relearn-config.js';
+import { ChampionRollback } from '../../../src/app/champion-rollback.js';
+import { OutputCodecs } from '../../../src/app/event-codecs.js';
 import { TrainingControl } from '../../../src/app/training-control.js';
 import type { ApiDeps, ReadinessReport } from '../../../src/api/api-deps.js';
 import type { ApiRoute } from '../../../src/api/api-route.js';
@@ -49,6 +51,7 @@ export function apiOverPorts(ports: EmbeddedPorts, config: RelearnConfig, overri
   const deps: ApiDeps = {
     ...apiStores(ports),
     control: new TrainingControl({ decider, counters: ports.counters, registry: ports.registry, clock: ports.clock }),
+    rollback: new ChampionRollback({ registry: ports.registry, sink: ports.sink, codecs: new OutputCodecs(ports.codec, config.topics), topics: config.topics, clock: ports.clock }),
     readiness: () => Promise.resolve(readiness.report),
     tokens: [
       { token: READ_TOKEN, access: 'read' },

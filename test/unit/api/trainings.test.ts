@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEmbedded } from '../../../src/app/embedded-run.js';
 import { RelearnSystem } from '../../../src/app/relearn-system.js';
 import { TrainingControl } from '../../../src/app/training-control.js';
-import type { TrainingRequested } from '../../../src/domain/events.js';
+import type { ModelUpdated, TrainingRequested } from '../../../src/domain/events.js';
 import type { ModelKind } from '../../../src/domain/model-kind.js';
 import type { Scope } from '../../../src/domain/scope.js';
 import { RelearnMetrics } from '../../../src/metrics/relearn-metrics.js';
@@ -108,6 +108,16 @@ describe('rollback, cancel and retry', () => {
     const forward = await api.post(url, { toVersion: current.version });
     expect(forward.json()).toEqual({ from: to, to: current.version });
     expect((await api.ports.registry.champion(scope, 'categorizer'))?.version).toBe(current.version);
+
+    // Downstream services learn of both moves: one ModelUpdated each, naming the version that serves now.
+    const announced = await Promise.all(
+      api.ports.bus.read(api.config.topics['model-updates']).map(async (record) => ({ ...((await api.ports.codec.decode(record.value ?? Buffer.alloc(0))) as ModelUpdated) })),
+    );
+    const rollbacks = announced.filter((event) => event.scope === scope && event.decision.startsWith('rolled back'));
+    expect(rollbacks.map((event) => [event.version, event.previousVersion, event.promoted, event.decision])).toEqual([
+      [to, from, true, `rolled back from v${from}`],
+      [current.version, to, true, `rolled back from v${to}`],
+    ]);
   });
 
   it('cancels a queued job, then retries it', async () => {
