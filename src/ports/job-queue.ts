@@ -62,3 +62,27 @@ export interface JobQueue {
   /** Newest first. */
   list(filter?: { status?: JobStatus; scope?: Scope; kind?: ModelKind; limit?: number }): Promise<TrainingJob[]>;
 }
+
+/** A job as `enqueue` creates it, whatever the adapter: queued, never leased, no result. */
+export function queuedJob(request: TrainingRequested, options: { maxAttempts: number; now: number }): TrainingJob {
+  return {
+    jobId: request.requestId,
+    scope: request.scope as Scope,
+    kind: request.modelKind,
+    request: structuredClone(request),
+    status: 'queued',
+    priority: request.priority,
+    attempts: 0,
+    maxAttempts: options.maxAttempts,
+    stage: 'queued',
+    progress: 0,
+    error: null,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    fencingToken: 0,
+    createdAt: options.now,
+    startedAt: null,
+    finishedAt: null,
+    result: null,
+  };
+}

@@ -1,7 +1,7 @@
 import type { TrainingRequested } from '../../domain/events.js';
 import type { ModelKind } from '../../domain/model-kind.js';
 import type { Scope } from '../../domain/scope.js';
-import type { JobLease, JobQueue, JobResult, JobStatus, TrainingJob } from '../../ports/job-queue.js';
+import { queuedJob, type JobLease, type JobQueue, type JobResult, type JobStatus, type TrainingJob } from '../../ports/job-queue.js';
 
 function isLive(job: TrainingJob, now: number): boolean {
   return job.status === 'running' && job.leaseExpiresAt !== null && job.leaseExpiresAt > now;
@@ -13,26 +13,7 @@ export class MemoryJobQueue implements JobQueue {
 
   enqueue(request: TrainingRequested, options: { maxAttempts: number; now: number }): Promise<boolean> {
     if (this.jobs.has(request.requestId)) return Promise.resolve(false);
-    this.jobs.set(request.requestId, {
-      jobId: request.requestId,
-      scope: request.scope as Scope,
-      kind: request.modelKind,
-      request: structuredClone(request),
-      status: 'queued',
-      priority: request.priority,
-      attempts: 0,
-      maxAttempts: options.maxAttempts,
-      stage: 'queued',
-      progress: 0,
-      error: null,
-      leaseOwner: null,
-      leaseExpiresAt: null,
-      fencingToken: 0,
-      createdAt: options.now,
-      startedAt: null,
-      finishedAt: null,
-      result: null,
-    });
+    this.jobs.set(request.requestId, queuedJob(request, options));
     return Promise.resolve(true);
   }
 

@@ -3,7 +3,7 @@ import type { Collection, Db, Filter } from 'mongodb';
 import type { TrainingRequested } from '../../domain/events.js';
 import type { ModelKind } from '../../domain/model-kind.js';
 import type { Scope } from '../../domain/scope.js';
-import type { JobLease, JobQueue, JobResult, JobStatus, TrainingJob } from '../../ports/job-queue.js';
+import { queuedJob, type JobLease, type JobQueue, type JobResult, type JobStatus, type TrainingJob } from '../../ports/job-queue.js';
 import { isDuplicateKeyError } from './is-duplicate-key-error.js';
 import { MONGO_COLLECTIONS } from './mongo-collections.js';
 import { nextSequence } from './next-sequence.js';
@@ -58,28 +58,8 @@ export class MongoJobQueue implements JobQueue {
     const scope = request.scope as Scope;
     const seq = await nextSequence(this.db, MONGO_COLLECTIONS.jobs);
     try {
-      await this.jobs.insertOne({
-        _id: request.requestId,
-        groupKey: groupKeyOf(scope, request.modelKind),
-        seq,
-        scope,
-        kind: request.modelKind,
-        request: structuredClone(request),
-        status: 'queued',
-        priority: request.priority,
-        attempts: 0,
-        maxAttempts: options.maxAttempts,
-        stage: 'queued',
-        progress: 0,
-        error: null,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        fencingToken: 0,
-        createdAt: options.now,
-        startedAt: null,
-        finishedAt: null,
-        result: null,
-      });
+      const { jobId, ...job } = queuedJob(request, options);
+      await this.jobs.insertOne({ _id: jobId, groupKey: groupKeyOf(scope, request.modelKind), seq, ...job });
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
