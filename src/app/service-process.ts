@@ -5,12 +5,11 @@ import type { Logger } from 'pino';
 
 import { apiStores } from '../api/api-deps.js';
 import { buildApiServer } from '../api/build-api-server.js';
-import { topicDefinitions } from '../contract/topic-definitions.js';
+import { INPUT_ROLES, topicDefinitions } from '../contract/topic-definitions.js';
 import type { RelearnSettings, ServiceRole } from '../config/relearn-settings.js';
 import { dashboardAssets } from '../dashboard/dashboard-assets.js';
 import { componentLogger } from '../logging/component-logger.js';
 import { RelearnMetrics } from '../metrics/relearn-metrics.js';
-import { INPUT_ROLES } from '../contract/topic-definitions.js';
 import type { ServicePorts } from './composition-root.js';
 import { DEFAULT_SERVICE_OPTIONS, RelearnService } from './relearn-service.js';
 import type { Role } from './relearn-system.js';
