@@ -12,12 +12,11 @@
 // here, which is what the embedded run's "ingest, then train, then next hour" amounts to.
 // Not replayed: the bus, Avro, the outbox and job queue (they move a decision, they do not
 // change it) and the daily cron tick (the hourly timer tick applies the same time rule first).
-import { applyCounterDelta } from '../../src/adapters/memory/memory-counter-store.js';
 import { MemoryEventStore } from '../../src/adapters/memory/memory-event-store.js';
 import { prequentialSample } from '../../src/app/live-performance.js';
 import type { RelearnConfig } from '../../src/app/relearn-config.js';
 import { loadTrainingRows } from '../../src/app/training-data.js';
-import { emptyCounters, type ScopeCounters } from '../../src/domain/counters.js';
+import { applyCounterDelta, emptyCounters, type ScopeCounters } from '../../src/domain/counters.js';
 import { decisionId, REASON_PRIORITY } from '../../src/domain/decision.js';
 import type { TrainingMode, TrainingReason, TrainingRequested } from '../../src/domain/events.js';
 import { fnv1a } from '../../src/domain/features/text-hash.js';
@@ -138,11 +137,11 @@ export async function replayCategorizer(options: ReplayOptions): Promise<ReplayR
       if (record === undefined) continue;
       let source: TriggerSource | null = null;
       if (record.type === 'transaction') {
-        const appended = await store.appendTransaction(record.event, position('transactions'));
-        if (appended.labeled) source = labeled(record.at, { ...record.event, label: record.event.category });
+        const [appended] = await store.appendBatch([{ input: { type: 'transaction', event: record.event }, position: position('transactions') }]);
+        if (appended?.labeled === true) source = labeled(record.at, { ...record.event, label: record.event.category });
       } else {
-        const appended = await store.appendLabel(record.event, position('labels'));
-        if (appended.newlyLabeled && appended.item !== null && 'transactionId' in appended.item) source = labeled(record.at, appended.item);
+        const [appended] = await store.appendBatch([{ input: { type: 'label', event: record.event }, position: position('labels') }]);
+        if (appended?.labeled === true && appended.item !== null && 'transactionId' in appended.item) source = labeled(record.at, appended.item);
       }
       // One decision per hour at most: later triggers coalesce behind the training it starts.
       if (source !== null && due === null) {

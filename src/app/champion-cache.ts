@@ -1,6 +1,7 @@
 import type { ModelKind } from '../domain/model-kind.js';
 import type { Scope } from '../domain/scope.js';
 import type { ModelRegistry, ModelVersion } from '../ports/model-registry.js';
+import { LruMap } from './lru-map.js';
 
 interface Entry<T> {
   version: ModelVersion | null;
@@ -10,17 +11,21 @@ interface Entry<T> {
 
 /**
  * Loaded champions for the hot path (prequential predictions, sheet scoring). A model
- * is deserialised once per version; the registry is asked again after `ttlMs` or when a
+ * is deserialised once per version, at most `capacity` are kept (least recently used go); the registry is asked again after `ttlMs` or when a
  * model-updated notice invalidates the entry.
  */
 export class ChampionCache {
-  private readonly entries = new Map<string, Entry<unknown>>();
+  private readonly entries: LruMap<string, Entry<unknown>>;
 
   constructor(
     private readonly registry: ModelRegistry,
     private readonly ttlMs = 5_000,
     private readonly now: () => number = () => Date.now(),
-  ) {}
+    /** Loaded models kept at most: the least recently used one is dropped past it. */
+    capacity = 10_000,
+  ) {
+    this.entries = new LruMap(capacity);
+  }
 
   async get<T>(scope: Scope, kind: ModelKind, load: (artifact: Uint8Array) => T): Promise<{ version: ModelVersion; model: T } | null> {
     const key = `${scope}|${kind}`;

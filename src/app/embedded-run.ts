@@ -44,8 +44,8 @@ export async function runEmbedded(
   const system = new RelearnSystem(ports, config, {
     roles: new Set(['ingest', 'trainer']),
     owner: 'embedded',
-    trainingWaitMs: 10 * 60_000,
-    jobPollMs: 0,
+    // Simulated time jumps an hour at a time: a sheet waits for its organisation's training within the day.
+    trainingWaitMs: 24 * HOUR,
   });
   const finished: TrainingFinished[] = [];
   system.finished$.subscribe((entry) => finished.push(entry));
@@ -59,7 +59,7 @@ export async function runEmbedded(
   const schedule = new Cron(config.schedule.cron, { timezone: 'UTC', paused: true });
   let peakRss = process.memoryUsage().rss;
 
-  const ingestIdle = () => ports.bus.lag(config.groups.ingest, ingestTopics) === 0 && system.activeSteps === 0 && system.relay.idle;
+  const ingestIdle = () => ports.bus.lag(config.groups.ingest, ingestTopics) === 0 && system.idle;
   const allIdle = async () =>
     ingestIdle() &&
     ports.bus.lag(config.groups.trainer, [config.topics['training-requests']]) === 0 &&

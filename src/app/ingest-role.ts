@@ -1,21 +1,21 @@
 import type { INPUT_ROLES, TopicNames } from '../contract/topic-definitions.js';
 import type { CounterDelta } from '../domain/counters.js';
-import { isRelearnError } from '../domain/errors.js';
+import { describeError, isRelearnError } from '../domain/errors.js';
 import { validateInputEvent } from '../domain/event-validation.js';
-import type { ExpenseRecorded, InputEvent, InputEventType, LabelRecorded, SheetSubmitted, TransactionRecorded } from '../domain/events.js';
+import type { InputEvent, InputEventType } from '../domain/events.js';
 import { weekIndex } from '../domain/features/weekly-spend.js';
-import type { ModelKind } from '../domain/model-kind.js';
+import { inputScope } from '../domain/input-event-keys.js';
 import type { RetrainPolicies } from '../domain/policy-config.js';
-import { orgScope, userScope, type Scope } from '../domain/scope.js';
+import { userScope, type Scope } from '../domain/scope.js';
 import type { AvroCodec } from '../ports/avro-codec.js';
-import type { CounterGuard, CounterStore } from '../ports/counter-store.js';
+import type { CounterEntry, CounterStore } from '../ports/counter-store.js';
 import type { EventSink, EventSource, EventSubscription, IncomingBatch, IncomingRecord } from '../ports/event-bus.js';
-import type { EventPosition, EventStore, StoredTransaction } from '../ports/event-store.js';
-import type { GroupWork } from '../pipelines/group-work.js';
+import type { AppendResult, EventStore, StoredTransaction } from '../ports/event-store.js';
 import { loadCategorizer } from '../training/trainers/categorizer-trainer.js';
 import { loadForecaster } from '../training/trainers/forecaster-trainer.js';
 import type { ChampionCache } from './champion-cache.js';
-import { sendToDeadLetter } from './dead-letter.js';
+import type { Decider } from './decider.js';
+import { DeadLetters } from './dead-letters.js';
 import { closedWeekErrorRatio, prequentialSample } from './live-performance.js';
 
 export interface IngestStats {
@@ -25,6 +25,8 @@ export interface IngestStats {
   deadLettered: Record<string, number>;
   /** Records per input topic and outcome (inserted, redelivered, duplicate, dead-lettered), for metrics. */
   byTopic: Record<string, Record<string, number>>;
+  /** Live-performance samples skipped because the champion could not be loaded (a corrupt artifact). */
+  samplesSkipped: number;
 }
 
 export interface IngestRoleDeps {
@@ -34,26 +36,18 @@ export interface IngestRoleDeps {
   store: EventStore;
   counters: CounterStore;
   champions: ChampionCache;
+  decider: Decider;
   topics: TopicNames;
   policies: RetrainPolicies;
   groupId: string;
-  /** Where triggers and analysis requests go (the trigger pipeline's input). */
-  emit: (work: GroupWork) => void;
-  /** Scopes of one batch applied side by side; default 1 (one record at a time, as the embedded run wants). */
-  laneConcurrency?: number;
-}
-
-/** The scope whose counters an event moves: its records must be applied in order. */
-function laneOf(input: InputEvent): string {
-  switch (input.type) {
-    case 'transaction':
-      return userScope(input.event.userId);
-    case 'expense':
-    case 'sheet':
-      return orgScope(input.event.orgId);
-    case 'label':
-      return `${input.event.scope.type}:${input.event.scope.id}`;
-  }
+  now: () => number;
+  /** A batch stored sheets: their analyses wait in the store, the analyst may look now. */
+  onSheetsStored: () => void;
+  /** How far back the forecaster's closed-week check reads a user's transactions. */
+  forecastLookbackMs: number;
+  /** Attempts of a batch that fails with a non-retriable error before its records are applied one by one. */
+  maxApplyAttempts: number;
+  warn: (fields: Record<string, unknown>, message: string) => void;
 }
 
 const TYPE_BY_ROLE: Readonly<Record<(typeof INPUT_ROLES)[number], InputEventType>> = {
@@ -63,18 +57,31 @@ const TYPE_BY_ROLE: Readonly<Record<(typeof INPUT_ROLES)[number], InputEventType
   labels: 'label',
 };
 
+interface Decoded {
+  record: IncomingRecord;
+  input: InputEvent;
+}
+
 /**
- * Consumes the input topics: decode, validate, store idempotently, update the counters
- * (guarded by offset) and emit triggers. A bad record goes to the DLQ and the batch
- * moves on; an infrastructure failure rejects the batch so its offsets stay uncommitted.
+ * Consumes the input topics a Kafka batch at a time: decode and validate every record
+ * (bad ones to the DLQ, once each), store the events with one bulk insert, sum the counter
+ * changes per (scope, kind), apply them and decide in one atomic update per (scope, kind),
+ * record the decisions in the outbox, and only then let the batch's offsets be committed.
+ * Sheets wait for their analysis in the store. A failure of MongoDB, Kafka or the registry
+ * rejects the batch (the partition backs off and is redelivered); a record that keeps
+ * failing for any other reason is isolated and dead-lettered after `maxApplyAttempts`.
  */
 export class IngestRole {
-  readonly stats: IngestStats = { ingested: 0, duplicates: 0, redelivered: 0, deadLettered: {}, byTopic: {} };
+  readonly stats: IngestStats = { ingested: 0, duplicates: 0, redelivered: 0, deadLettered: {}, byTopic: {}, samplesSkipped: 0 };
   private subscription: EventSubscription | undefined;
   private readonly typeByTopic: Map<string, InputEventType>;
+  private readonly deadLetters: DeadLetters;
+  /** Failed attempts per batch start position: a poisoned batch is isolated after a few. */
+  private readonly failedAttempts = new Map<string, number>();
 
   constructor(private readonly deps: IngestRoleDeps) {
     this.typeByTopic = new Map(Object.entries(TYPE_BY_ROLE).map(([role, type]) => [deps.topics[role as keyof typeof TYPE_BY_ROLE], type]));
+    this.deadLetters = new DeadLetters(deps.sink, deps.store, deps.topics.dlq, deps.now);
   }
 
   get topics(): string[] {
@@ -90,58 +97,82 @@ export class IngestRole {
     this.subscription = undefined;
   }
 
-  /**
-   * Decodes the batch, dead-letters what is bad, then applies the rest in lanes: one lane
-   * per scope, records in offset order within it, lanes side by side (up to
-   * `laneConcurrency`). A scope's counters are guarded by the last applied offset, so its
-   * records must stay in order; different scopes share nothing and need not wait on each
-   * other's database round trips.
-   */
   async handleBatch(batch: IncomingBatch): Promise<void> {
-    const lanes = new Map<string, { record: IncomingRecord; input: InputEvent }[]>();
-    for (const record of batch.records) {
-      const input = await this.decodeRecord(record);
-      if (input === null) continue;
-      const lane = laneOf(input);
-      const queue = lanes.get(lane);
-      if (queue === undefined) lanes.set(lane, [{ record, input }]);
-      else queue.push({ record, input });
-    }
-    const queues = [...lanes.values()];
-    const runLane = async (): Promise<void> => {
-      for (let queue = queues.shift(); queue !== undefined; queue = queues.shift()) {
-        for (const { record, input } of queue) await this.applyRecord(record, input);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.deps.laneConcurrency ?? 1, queues.length) }, runLane));
-  }
-
-  /** The validated event, or null after sending the record to the DLQ with its reason. */
-  private async decodeRecord(record: IncomingRecord): Promise<InputEvent | null> {
-    const type = this.typeByTopic.get(record.topic);
-    if (type === undefined) return null;
+    const first = batch.records[0];
+    if (first === undefined) return;
+    const attemptKey = `${batch.topic}/${batch.partition}/${first.offset}`;
     try {
-      if (record.value === null || record.value.length === 0) throw new Error('record has no value');
-      return validateInputEvent(type, await this.deps.codec.decode(record.value));
+      await this.applyRecords(batch.records);
+      this.failedAttempts.delete(attemptKey);
     } catch (error) {
       if (isRelearnError(error) && error.retriable) throw error;
-      const reason = await sendToDeadLetter(this.deps.sink, this.deps.topics.dlq, record, error);
-      this.stats.deadLettered[reason] = (this.stats.deadLettered[reason] ?? 0) + 1;
-      this.countByTopic(record.topic, 'dead-lettered');
-      return null;
+      // Not the infrastructure: something in the records. Retry the batch a few times (it
+      // may be a race), then apply its records one by one so only the bad ones go to the DLQ.
+      const attempts = (this.failedAttempts.get(attemptKey) ?? 0) + 1;
+      this.failedAttempts.set(attemptKey, attempts);
+      if (this.failedAttempts.size > 1_000) this.failedAttempts.clear();
+      if (attempts < this.deps.maxApplyAttempts) throw error;
+      this.deps.warn({ topic: batch.topic, partition: batch.partition, firstOffset: first.offset, attempts, ...describeError(error) }, 'batch keeps failing; applying its records one by one');
+      for (const record of batch.records) {
+        try {
+          await this.applyRecords([record]);
+        } catch (recordError) {
+          if (isRelearnError(recordError) && recordError.retriable) throw recordError;
+          await this.deadLetters.send([{ record, error: recordError }]);
+          this.countDeadLetter(record, recordError);
+        }
+      }
+      this.failedAttempts.delete(attemptKey);
     }
   }
 
-  private async applyRecord(record: IncomingRecord, input: InputEvent): Promise<void> {
-    const position: EventPosition = { topic: record.topic, partition: record.partition, offset: record.offset };
-    const guard: CounterGuard = { stream: `${record.topic}/${record.partition}`, offset: Number(record.offset) };
-    const outcome = await this.apply(input, position, guard);
-    this.countByTopic(record.topic, outcome);
-    if (outcome === 'duplicate') this.stats.duplicates += 1;
-    else {
-      if (outcome === 'redelivered') this.stats.redelivered += 1;
-      this.stats.ingested += 1;
+  /** Records of one partition, in offset order. */
+  private async applyRecords(records: readonly IncomingRecord[]): Promise<void> {
+    const decoded: Decoded[] = [];
+    const bad: { record: IncomingRecord; error: unknown }[] = [];
+    // Decoded one after another: the codec compiles a schema once, and the first record of a new schema id pays for it.
+    for (const record of records) {
+      const result = await this.decode(record);
+      if ('input' in result) decoded.push({ record, input: result.input });
+      else bad.push({ record, error: result.error });
     }
+    if (bad.length > 0) {
+      await this.deadLetters.send(bad);
+      for (const { record, error } of bad) this.countDeadLetter(record, error);
+    }
+    if (decoded.length === 0) return;
+    const results = await this.deps.store.appendBatch(decoded.map(({ record, input }) => ({ input, position: { topic: record.topic, partition: record.partition, offset: record.offset } })));
+    const entries = await this.counterEntries(decoded, results);
+    const first = decoded[0] as Decoded;
+    await this.deps.decider.applyBatch(`${first.record.topic}/${first.record.partition}`, entries, this.deps.now());
+    if (decoded.some(({ input }, index) => input.type === 'sheet' && results[index]?.outcome !== 'duplicate')) this.deps.onSheetsStored();
+    for (const [index, { record }] of decoded.entries()) {
+      const outcome = results[index]?.outcome ?? 'duplicate';
+      this.countByTopic(record.topic, outcome);
+      if (outcome === 'duplicate') this.stats.duplicates += 1;
+      else {
+        if (outcome === 'redelivered') this.stats.redelivered += 1;
+        this.stats.ingested += 1;
+      }
+    }
+  }
+
+  private async decode(record: IncomingRecord): Promise<{ input: InputEvent } | { error: unknown }> {
+    const type = this.typeByTopic.get(record.topic);
+    if (type === undefined) return { error: new Error(`no input type for topic ${record.topic}`) };
+    try {
+      if (record.value === null || record.value.length === 0) throw new Error('record has no value');
+      return { input: validateInputEvent(type, await this.deps.codec.decode(record.value)) };
+    } catch (error) {
+      if (isRelearnError(error) && error.retriable) throw error;
+      return { error };
+    }
+  }
+
+  private countDeadLetter(record: IncomingRecord, error: unknown): void {
+    const reason = DeadLetters.reasonOf(error);
+    this.stats.deadLettered[reason] = (this.stats.deadLettered[reason] ?? 0) + 1;
+    this.countByTopic(record.topic, 'dead-lettered');
   }
 
   private countByTopic(topic: string, outcome: string): void {
@@ -149,91 +180,92 @@ export class IngestRole {
     counts[outcome] = (counts[outcome] ?? 0) + 1;
   }
 
-  private async apply(input: InputEvent, position: EventPosition, guard: CounterGuard): Promise<string> {
-    switch (input.type) {
-      case 'transaction':
-        return this.applyTransaction(input.event, position, guard);
-      case 'expense':
-        return this.applyExpense(input.event, position, guard);
-      case 'sheet':
-        return this.applySheet(input.event, position, guard);
-      case 'label':
-        return this.applyLabel(input.event, position, guard);
+  /** What each stored event adds to which counters. Duplicates add nothing; `fresh` marks events stored for the first time. */
+  private async counterEntries(decoded: readonly Decoded[], results: readonly AppendResult[]): Promise<CounterEntry[]> {
+    const entries: CounterEntry[] = [];
+    const forecasts = await this.forecastSamples(decoded, results);
+    for (const [index, { record, input }] of decoded.entries()) {
+      const result = results[index];
+      if (result === undefined || result.outcome === 'duplicate') continue;
+      const offset = Number(record.offset);
+      const fresh = result.outcome === 'inserted';
+      const scope = inputScope(input);
+      const add = (kind: CounterEntry['kind'], delta: CounterDelta) => entries.push({ scope, kind, offset, fresh, delta });
+      switch (input.type) {
+        case 'transaction': {
+          add('forecaster', { total: 1, sinceLastTraining: 1, eventTime: input.event.occurredAt, ...(forecasts.get(index) ?? {}) });
+          if (result.labeled && result.item !== null) add('categorizer', { total: 1, sinceLastTraining: 1, eventTime: input.event.occurredAt, ...(await this.categorizerSample(scope, result.item as StoredTransaction)) });
+          break;
+        }
+        case 'label':
+          if (input.event.scope.type === 'user' && result.labeled && result.item !== null) {
+            add('categorizer', { total: 1, sinceLastTraining: 1, eventTime: result.item.occurredAt, ...(await this.categorizerSample(scope, result.item as StoredTransaction)) });
+          }
+          break;
+        case 'expense':
+          // Expenses count towards the first model's rows; sheets are what retrains count.
+          add('anomaly', { total: 1, eventTime: input.event.occurredAt });
+          break;
+        case 'sheet':
+          add('anomaly', { sheets: 1, sinceLastTraining: 1, eventTime: input.event.submittedAt });
+          break;
+      }
     }
+    return entries;
   }
 
-  private async count(scope: Scope, kind: ModelKind, delta: CounterDelta, guard: CounterGuard, at: number): Promise<void> {
-    await this.deps.counters.apply(scope, kind, delta, guard);
-    const source = delta.performanceSample === undefined ? 'count' : 'performance';
-    this.deps.emit({ type: 'trigger', trigger: { scope, kind, source, at } });
-  }
-
+  /** Prequential: the champion predicts the labeled transaction before it counts. A champion that cannot be loaded skips the sample. */
   private async categorizerSample(scope: Scope, transaction: StoredTransaction): Promise<Partial<CounterDelta>> {
-    const champion = await this.deps.champions.get(scope, 'categorizer', loadCategorizer);
+    const champion = await this.champion(scope, 'categorizer', loadCategorizer);
     if (champion === null) return {};
     const sample = prequentialSample(champion.model, transaction);
     return sample === undefined ? {} : { performanceSample: sample, performanceWindow: this.deps.policies.categorizer.performanceWindow };
   }
 
-  private async forecasterSample(scope: Scope, event: TransactionRecorded): Promise<Partial<CounterDelta>> {
-    const champion = await this.deps.champions.get(scope, 'forecaster', loadForecaster);
-    if (champion === null) return {};
-    const counters = await this.deps.counters.get(scope, 'forecaster');
-    if (counters?.lastEventAt == null) return {};
-    const closedWeek = weekIndex(counters.lastEventAt);
-    if (weekIndex(event.occurredAt) <= closedWeek) return {};
-    // A new week began: judge the week that just closed against the seasonal-naive baseline.
-    const history = await this.deps.store.transactions(event.userId, { since: counters.lastEventAt - 20 * 7 * 86_400_000 });
-    const ratio = closedWeekErrorRatio(champion.model, history, closedWeek);
-    return ratio === undefined ? {} : { performanceSample: ratio, performanceWindow: this.deps.policies.forecaster.performanceWindow };
-  }
-
-  private async applyTransaction(event: TransactionRecorded, position: EventPosition, guard: CounterGuard): Promise<string> {
-    const scope = userScope(event.userId);
-    const forecast = await this.forecasterSample(scope, event);
-    const { outcome, labeled } = await this.deps.store.appendTransaction(event, position);
-    if (outcome === 'duplicate') return outcome;
-    await this.count(scope, 'forecaster', { total: 1, sinceLastTraining: 1, eventTime: event.occurredAt, ...forecast }, guard, event.occurredAt);
-    if (labeled) {
-      const stored: StoredTransaction = { ...event, label: event.category };
-      const sample = await this.categorizerSample(scope, stored);
-      await this.count(scope, 'categorizer', { total: 1, sinceLastTraining: 1, eventTime: event.occurredAt, ...sample }, guard, event.occurredAt);
+  private async champion<T>(scope: Scope, kind: 'categorizer' | 'forecaster', load: (artifact: Uint8Array) => T): Promise<{ model: T } | null> {
+    try {
+      return await this.deps.champions.get(scope, kind, load);
+    } catch (error) {
+      if (isRelearnError(error) && error.retriable) throw error;
+      // A champion that cannot be read is the model's problem, not the record's: the event still counts.
+      this.stats.samplesSkipped += 1;
+      this.deps.warn({ scope, kind, ...describeError(error) }, 'champion cannot be loaded; live-performance sample skipped');
+      return null;
     }
-    return outcome;
   }
 
-  private async applyExpense(event: ExpenseRecorded, position: EventPosition, guard: CounterGuard): Promise<string> {
-    const { outcome } = await this.deps.store.appendExpense(event, position);
-    if (outcome === 'duplicate') return outcome;
-    // Expenses count towards the first model's 50 rows; sheets are what retrains count.
-    await this.deps.counters.apply(orgScope(event.orgId), 'anomaly', { total: 1, eventTime: event.occurredAt }, guard);
-    return outcome;
-  }
-
-  private async applySheet(event: SheetSubmitted, position: EventPosition, guard: CounterGuard): Promise<string> {
-    const { outcome } = await this.deps.store.appendSheet(event, position);
-    if (outcome === 'duplicate') return outcome;
-    const scope = orgScope(event.orgId);
-    await this.deps.counters.apply(scope, 'anomaly', { sheets: 1, sinceLastTraining: 1, eventTime: event.submittedAt }, guard);
-    // One work item: the group first checks whether a retrain is due, then analyses (train before analysis).
-    this.deps.emit({
-      type: 'analyse',
-      sheetId: event.sheetId,
-      orgId: event.orgId,
-      at: event.submittedAt,
-      trigger: { scope, kind: 'anomaly', source: 'count', at: event.submittedAt },
-    });
-    return outcome;
-  }
-
-  private async applyLabel(event: LabelRecorded, position: EventPosition, guard: CounterGuard): Promise<string> {
-    const { outcome, newlyLabeled, item } = await this.deps.store.appendLabel(event, position);
-    if (outcome === 'duplicate') return outcome;
-    if (event.scope.type === 'user' && newlyLabeled && item !== null && 'transactionId' in item) {
-      const scope = userScope(event.scope.id);
-      const sample = await this.categorizerSample(scope, item);
-      await this.count(scope, 'categorizer', { total: 1, sinceLastTraining: 1, eventTime: item.occurredAt, ...sample }, guard, event.recordedAt);
+  /**
+   * The forecaster's live performance: when a user's transactions enter a new week, the
+   * closed week is judged against the seasonal-naive baseline. Looked at once per user
+   * per batch, only for users with a forecaster champion.
+   */
+  private async forecastSamples(decoded: readonly Decoded[], results: readonly AppendResult[]): Promise<Map<number, Partial<CounterDelta>>> {
+    const samples = new Map<number, Partial<CounterDelta>>();
+    const byUser = new Map<string, number[]>();
+    for (const [index, { input }] of decoded.entries()) {
+      if (input.type !== 'transaction' || results[index]?.outcome === 'duplicate') continue;
+      const list = byUser.get(input.event.userId) ?? [];
+      list.push(index);
+      byUser.set(input.event.userId, list);
     }
-    return outcome;
+    for (const [userId, indexes] of byUser) {
+      const scope = userScope(userId);
+      const champion = await this.champion(scope, 'forecaster', loadForecaster);
+      if (champion === null) continue;
+      const counters = await this.deps.counters.get(scope, 'forecaster');
+      let lastEventAt = counters?.lastEventAt ?? null;
+      for (const index of indexes) {
+        const input = decoded[index]?.input;
+        if (input?.type !== 'transaction' || lastEventAt === null) continue;
+        const closedWeek = weekIndex(lastEventAt);
+        if (weekIndex(input.event.occurredAt) > closedWeek) {
+          const history = await this.deps.store.transactions(userId, { since: lastEventAt - this.deps.forecastLookbackMs });
+          const ratio = closedWeekErrorRatio(champion.model, history, closedWeek);
+          if (ratio !== undefined) samples.set(index, { performanceSample: ratio, performanceWindow: this.deps.policies.forecaster.performanceWindow });
+        }
+        lastEventAt = Math.max(lastEventAt, input.event.occurredAt);
+      }
+    }
+    return samples;
   }
 }

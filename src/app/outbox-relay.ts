@@ -3,20 +3,22 @@ import type { Clock } from '../ports/clock.js';
 import type { DecisionOutbox } from '../ports/decision-outbox.js';
 import type { EventSink } from '../ports/event-bus.js';
 import { trainingRequestOf, type OutputCodecs } from './event-codecs.js';
+import { SerialRunner } from './serial-runner.js';
+
+/** How long a relay holds a decision it is publishing; a relay that dies mid-publish hands it on after this. */
+const PUBLICATION_LEASE_MS = 30_000;
 
 /**
  * Publishes recorded decisions as TrainingRequested events, then marks them published.
- * A crash between the two republishes the same requestId, which the job queue
- * deduplicates: one training per decision. Runs are serialised; kicks during a run
- * cause one more run.
+ * Each decision is claimed before it is published, so relays in several processes never
+ * publish one decision twice; a crash between the broker's acknowledgement and the mark
+ * republishes it after the claim expires, and the job queue deduplicates its requestId.
+ * Runs are serialised; a kick during a run causes one more run; a failed run (the broker
+ * refused) leaves the decisions pending for the next kick or the service's periodic one.
  */
 export class OutboxRelay {
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly runner: SerialRunner;
   published = 0;
-  /** Runs that stopped on an error, and the last such error (for logs and metrics). */
-  failures = 0;
-  lastError: unknown = null;
 
   constructor(
     private readonly outbox: DecisionOutbox,
@@ -24,46 +26,46 @@ export class OutboxRelay {
     private readonly codecs: OutputCodecs,
     private readonly topics: TopicNames,
     private readonly clock: Clock,
-  ) {}
+    onError?: (error: unknown) => void,
+  ) {
+    this.runner = new SerialRunner(() => this.publishPending(), onError);
+  }
 
   kick(): Promise<void> {
-    this.again = true;
-    if (this.running === null) {
-      this.running = (async () => {
-        try {
-          while (this.again) {
-            this.again = false;
-            await this.publishPending();
-          }
-        } catch (error) {
-          // The broker did not take a record: what is unpublished stays pending in the
-          // outbox and the next kick (a decision, or the service's periodic tick) retries.
-          this.failures += 1;
-          this.lastError = error;
-        } finally {
-          // In the same step as the last check of `again`: a kick after it starts a new
-          // run instead of being folded into one that has already decided to stop.
-          this.running = null;
-        }
-      })();
-    }
-    return this.running;
+    return this.runner.kick();
+  }
+
+  get failures(): number {
+    return this.runner.failures;
+  }
+
+  get lastError(): unknown {
+    return this.runner.lastError;
+  }
+
+  get idle(): boolean {
+    return this.runner.idle;
   }
 
   private async publishPending(): Promise<void> {
     for (;;) {
       const pending = await this.outbox.pending(100);
-      if (pending.length === 0) return;
+      const claimed: typeof pending = [];
       for (const decision of pending) {
-        const request = trainingRequestOf(decision);
-        await this.sink.send(this.topics['training-requests'], [{ key: decision.scope, value: await this.codecs.encodeTrainingRequest(request) }]);
-        await this.outbox.markPublished(decision.decisionId, this.clock.now());
-        this.published += 1;
+        if (await this.outbox.claimPublication(decision.decisionId, this.clock.now(), PUBLICATION_LEASE_MS)) claimed.push(decision);
       }
+      if (claimed.length === 0) return;
+      const records = await Promise.all(claimed.map(async (decision) => ({ key: decision.scope, value: await this.codecs.encodeTrainingRequest(trainingRequestOf(decision)) })));
+      try {
+        await this.sink.send(this.topics['training-requests'], records);
+      } catch (error) {
+        // Refused as a whole: hand the claims back so the next run (here or elsewhere) tries at once.
+        await Promise.all(claimed.map((decision) => this.outbox.releasePublication(decision.decisionId)));
+        throw error;
+      }
+      const at = this.clock.now();
+      await Promise.all(claimed.map((decision) => this.outbox.markPublished(decision.decisionId, at)));
+      this.published += claimed.length;
     }
-  }
-
-  get idle(): boolean {
-    return this.running === null;
   }
 }

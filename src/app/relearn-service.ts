@@ -57,8 +57,8 @@ export class RelearnService {
     if (!this.options.roles.has('ingest')) return;
     this.ticker = setInterval(() => {
       this.system.ticks$.next({ at: this.ports.clock.now(), source: 'timer' });
-      // Decisions a crashed process recorded but never published: the relay finds them.
-      void this.system.relay.kick();
+      // Decisions a crashed process recorded but never published, sheets it never analysed.
+      this.system.kickStoredWork();
     }, this.options.tickMs);
     this.ticker.unref();
     this.schedule = new Cron(this.config.schedule.cron, { timezone: 'UTC', protect: true }, () => {

@@ -1,18 +1,20 @@
-import { Subject, filter, from, map, merge, switchMap, take, timer, type Observable, type Subscription } from 'rxjs';
+import { Subject, merge, type Subscription } from 'rxjs';
 import type { Decision } from '../domain/decision.js';
+import { describeError } from '../domain/errors.js';
 import type { ModelKind } from '../domain/model-kind.js';
 import type { Scope } from '../domain/scope.js';
+import type { Trigger } from '../domain/trigger.js';
 import type { AvroCodec } from '../ports/avro-codec.js';
 import type { Clock } from '../ports/clock.js';
+import type { ScopeCounters } from '../domain/counters.js';
 import type { CounterStore } from '../ports/counter-store.js';
 import type { DecisionOutbox } from '../ports/decision-outbox.js';
 import type { EventSink, EventSource } from '../ports/event-bus.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { ModelRegistry } from '../ports/model-registry.js';
-import type { GroupWork } from '../pipelines/group-work.js';
 import { timeTriggers, type TimeTick } from '../pipelines/time-triggers.js';
-import { triggerPipeline, type PipelineEvent, type TrainingResult } from '../pipelines/trigger-pipeline.js';
+import { triggerPipeline, type PipelineEvent } from '../pipelines/trigger-pipeline.js';
 import { TrainingWorkerPool } from '../training/worker-pool.js';
 import { ChampionCache } from './champion-cache.js';
 import { Decider } from './decider.js';
@@ -41,23 +43,33 @@ export type Role = 'ingest' | 'trainer';
 export interface SystemOptions {
   roles: ReadonlySet<Role>;
   owner: string;
-  /** The longest a group waits for a training before it stops waiting (the job keeps its own lease). */
+  /** The longest a submitted sheet waits for its organisation's open training before it is analysed anyway. */
   trainingWaitMs: number;
-  /** Real mode polls the job queue for outcomes decided in other processes; 0 disables. */
-  jobPollMs: number;
-  /** Scopes of one ingested batch applied side by side (see IngestRole); default 1. */
+  /** Unused since decisions are single-flight in the store; kept so callers' options stay valid. */
+  jobPollMs?: number;
+  /** Unused since ingest works a whole batch at a time. */
   ingestLanes?: number;
+  /** Entries of the per-(scope, kind) caches (champions, champion facts, verdicts). */
+  cacheCapacity?: number;
 }
+
+/** What the system did, as one stream: logs, metrics and the run report read it. */
+export type SystemEvent = PipelineEvent | { type: 'analysed'; sheetId: string; trainedBeforeAnalysis: boolean } | { type: 'component-failed'; component: string; error: unknown };
+
+/** (scope, kind) looked at per re-check tick; the rest wait for the next tick. */
+const RECHECK_BATCH = 500;
 
 /**
  * One relearn process: the roles it was asked to run, wired to the given ports. It
- * knows ports, never adapters.
+ * knows ports, never adapters. Decisions are made where the counts are written (ingest
+ * batches) or by re-checks (ticks, manual requests) through the same decider; the work
+ * that follows a committed batch (publishing decisions, analysing sheets) is in the
+ * stores first and is picked up by the relay and the analyst, here or in any process.
  */
 export class RelearnSystem {
-  readonly work$ = new Subject<GroupWork>();
   readonly ticks$ = new Subject<TimeTick>();
   readonly finished$ = new Subject<TrainingFinished>();
-  readonly events$ = new Subject<PipelineEvent>();
+  readonly events$ = new Subject<SystemEvent>();
   readonly codecs: OutputCodecs;
   readonly champions: ChampionCache;
   readonly decider: Decider;
@@ -66,10 +78,11 @@ export class RelearnSystem {
   readonly ingest: IngestRole | undefined;
   readonly trainer: TrainerRole | undefined;
   readonly pool: TrainingWorkerPool | undefined;
-  /** Work items emitted but not yet fully processed (evaluated, trained, analysed). */
+  /** Triggers submitted to the pipeline and not yet evaluated. */
   pendingWork = 0;
-  /** Async steps running right now that are not waiting on a training. */
+  /** Re-check ticks and repairs running right now. */
   activeSteps = 0;
+  private readonly triggers$ = new Subject<Trigger>();
   private pipeline: Subscription | undefined;
 
   constructor(
@@ -77,16 +90,21 @@ export class RelearnSystem {
     readonly config: RelearnConfig,
     readonly options: SystemOptions,
   ) {
+    const failed = (component: string) => (error: unknown) => this.events$.next({ type: 'component-failed', component, error });
     this.codecs = new OutputCodecs(ports.codec, config.topics);
-    this.champions = new ChampionCache(ports.registry);
-    this.relay = new OutboxRelay(ports.outbox, ports.sink, this.codecs, config.topics, ports.clock);
+    this.champions = new ChampionCache(ports.registry, 5_000, () => Date.now(), options.cacheCapacity ?? 10_000);
+    this.relay = new OutboxRelay(ports.outbox, ports.sink, this.codecs, config.topics, ports.clock, failed('relay'));
     this.decider = new Decider({
       counters: ports.counters,
       outbox: ports.outbox,
       registry: ports.registry,
       clock: ports.clock,
       config,
-      onRecorded: () => void this.tracked(() => this.relay.kick()),
+      cacheCapacity: options.cacheCapacity ?? 100_000,
+      onRecorded: (decisions) => {
+        for (const decision of decisions) this.events$.next({ type: 'decided', decision });
+        void this.relay.kick();
+      },
     });
     this.analyst = new SheetAnalyst({
       store: ports.store,
@@ -97,6 +115,9 @@ export class RelearnSystem {
       topics: config.topics,
       policies: config.policies,
       clock: ports.clock,
+      trainingWaitMs: options.trainingWaitMs,
+      onError: failed('analyst'),
+      onAnalysed: (event) => this.events$.next({ type: 'analysed', sheetId: event.sheetId, trainedBeforeAnalysis: event.trainedBeforeAnalysis }),
     });
     if (options.roles.has('ingest')) {
       this.ingest = new IngestRole({
@@ -106,11 +127,15 @@ export class RelearnSystem {
         store: ports.store,
         counters: ports.counters,
         champions: this.champions,
+        decider: this.decider,
         topics: config.topics,
         policies: config.policies,
         groupId: config.groups.ingest,
-        emit: (work) => this.submit(work),
-        laneConcurrency: options.ingestLanes ?? 1,
+        now: () => ports.clock.now(),
+        onSheetsStored: () => void this.analyst.kick(),
+        forecastLookbackMs: 20 * 7 * 86_400_000,
+        maxApplyAttempts: 3,
+        warn: (fields, message) => this.events$.next({ type: 'component-failed', component: 'ingest', error: Object.assign(new Error(message), fields) }),
       });
     }
     if (options.roles.has('trainer')) {
@@ -130,20 +155,23 @@ export class RelearnSystem {
         owner: options.owner,
         onFinished: (finished) => {
           this.champions.invalidate(finished.scope as Scope, finished.kind);
+          this.decider.championChanged(finished.scope as Scope, finished.kind);
           this.finished$.next(finished);
+          // Sheets may wait on this training, and the closed decision may have a follow-up.
+          void this.analyst.kick();
         },
       });
     }
   }
 
-  /** Feeds one trigger or analysis request into the pipeline. */
-  submit(work: GroupWork): void {
+  /** A manual or scheduled trigger for one (scope, kind), through the pipeline. */
+  submit(trigger: Trigger): void {
     this.pendingWork += 1;
-    this.work$.next(work);
+    this.triggers$.next(trigger);
   }
 
   requestTraining(scope: Scope, kind: ModelKind, options: { force?: boolean; lookbackDays?: number | null } = {}): void {
-    this.submit({ type: 'trigger', trigger: { scope, kind, source: 'manual', at: this.ports.clock.now(), force: options.force ?? false, lookbackDays: options.lookbackDays ?? null } });
+    this.submit({ scope, kind, source: 'manual', at: this.ports.clock.now(), force: options.force ?? false, lookbackDays: options.lookbackDays ?? null });
   }
 
   private async tracked<T>(step: () => Promise<T>): Promise<T> {
@@ -155,57 +183,63 @@ export class RelearnSystem {
     }
   }
 
-  private awaitTraining(decision: Decision): Observable<TrainingResult> {
-    const byOutcome$ = this.finished$.pipe(
-      filter((finished) => finished.requestId === decision.decisionId),
-      map((finished): TrainingResult => ({ status: finished.status, requestId: finished.requestId })),
-    );
-    const sources: Observable<TrainingResult>[] = [byOutcome$, timer(this.options.trainingWaitMs).pipe(map((): TrainingResult => ({ status: 'timed-out', requestId: decision.decisionId })))];
-    if (this.options.jobPollMs > 0) {
-      // Another process may run the training: its outcome is in the shared job queue.
-      sources.push(
-        timer(this.options.jobPollMs, this.options.jobPollMs).pipe(
-          switchMap(() => from(this.ports.jobs.get(decision.decisionId))),
-          filter((job) => job !== null && (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled')),
-          map((job): TrainingResult => ({ status: job?.status === 'succeeded' ? 'succeeded' : job?.status === 'cancelled' ? 'cancelled' : 'failed', requestId: decision.decisionId })),
-        ),
-      );
-    }
-    return merge(...sources).pipe(take(1));
-  }
-
+  /**
+   * The (scope, kind) whose re-check time has come. Those with an open decision are
+   * repaired here instead (its record may have missed the outbox, or its job ended
+   * without closing it); the others become triggers.
+   */
   private candidates(tick: TimeTick): Promise<{ scope: Scope; kind: ModelKind }[]> {
     return this.tracked(async () => {
-      const rows = await this.ports.counters.list();
-      return rows.filter((counters) => {
-        const policy = this.config.policies[counters.kind];
-        if (counters.lastTrainedAt === null) return false;
-        const elapsed = tick.at - counters.lastTrainedAt;
-        const timeRule = counters.sinceLastTraining >= policy.minNewData && elapsed >= policy.minIntervalMs;
-        const cooledDown = counters.performance.length >= policy.minPerformanceSamples && elapsed >= policy.performanceCooldownMs;
-        return timeRule || cooledDown;
-      });
+      const due = await this.ports.counters.dueForRecheck(tick.at, RECHECK_BATCH);
+      const open = due.filter((counters) => counters.openDecision !== null);
+      for (const counters of open) await this.repairOpenDecision(counters);
+      return due.filter((counters) => counters.openDecision === null);
     });
   }
 
+  private async repairOpenDecision(counters: ScopeCounters): Promise<void> {
+    const decision = counters.openDecision as Decision;
+    const { outbox, jobs, clock } = this.ports;
+    await outbox.recordMany([decision]);
+    const job = await jobs.get(decision.decisionId);
+    const consumed = decision.counts.sinceLastTraining ?? 0;
+    if (job?.status === 'succeeded') await this.ports.counters.markTrained(counters.scope, counters.kind, { requestId: decision.decisionId, consumed, trainedAt: job.finishedAt ?? clock.now() });
+    else if (job?.status === 'failed') await this.ports.counters.markFailed(counters.scope, counters.kind, { requestId: decision.decisionId, consumed, failedAt: job.finishedAt ?? clock.now() });
+    else if (job?.status === 'cancelled') await this.ports.counters.closeDecision(counters.scope, counters.kind, decision.decisionId, clock.now());
+    else await this.decider.evaluate({ scope: counters.scope, kind: counters.kind, source: 'timer', at: clock.now() });
+  }
+
+  /** The periodic kick of what waits in the stores: unpublished decisions, pending analyses. */
+  kickStoredWork(): void {
+    void this.relay.kick();
+    void this.analyst.kick();
+  }
+
   async start(options: { trainerPaused?: boolean; trainerPollMs?: number } = {}): Promise<void> {
-    const ticks$ = timeTriggers(this.ticks$, (tick) => this.candidates(tick)).pipe(
-      map((work) => {
-        this.pendingWork += 1;
-        return work;
-      }),
-    );
-    this.pipeline = triggerPipeline(merge(this.work$, ticks$), {
+    const fromTicks$ = timeTriggers(this.ticks$, (tick) => this.candidates(tick), (error) => this.events$.next({ type: 'component-failed', component: 'recheck', error }));
+    const counted$ = new Subject<Trigger>();
+    this.pipeline = triggerPipeline(merge(this.triggers$, counted$), {
       evaluate: (trigger) => this.tracked(() => this.decider.evaluate(trigger)),
-      awaitTraining: (decision) => this.awaitTraining(decision),
-      analyse: (request, trained) => this.tracked(() => this.analyst.analyse(request, trained)).then(() => undefined),
       onSettled: (items) => {
         this.pendingWork -= items;
       },
-    }).subscribe((event) => this.events$.next(event));
-    await this.relay.kick();
+    }).subscribe((event) => {
+      if (event.type !== 'decided') this.events$.next(event);
+    });
+    this.pipeline.add(
+      fromTicks$.subscribe((trigger) => {
+        this.pendingWork += 1;
+        counted$.next(trigger);
+      }),
+    );
+    this.kickStoredWork();
     await this.trainer?.start({ paused: options.trainerPaused ?? false, ...(options.trainerPollMs === undefined ? {} : { pollMs: options.trainerPollMs }) });
     await this.ingest?.start();
+  }
+
+  /** Nothing in flight in this process: no trigger, re-check, relay run or analysis run. */
+  get idle(): boolean {
+    return this.pendingWork === 0 && this.activeSteps === 0 && this.relay.idle && this.analyst.idle;
   }
 
   async stop(): Promise<void> {
@@ -215,4 +249,9 @@ export class RelearnSystem {
     await this.relay.kick();
     await this.pool?.close();
   }
+}
+
+/** A component failure as a log line's fields. */
+export function describeSystemFailure(event: Extract<SystemEvent, { type: 'component-failed' }>): Record<string, unknown> {
+  return { component: event.component, ...describeError(event.error) };
 }

@@ -31,7 +31,11 @@ export function logServiceActivity(system: RelearnSystem, root: Logger): Subscri
       case 'not-due':
         decider.debug({ scope: entry.trigger.scope, kind: entry.trigger.kind, source: entry.trigger.source }, 'not due');
         return;
-      case 'trained':
+      case 'evaluation-failed':
+        decider.warn({ scope: entry.trigger.scope, kind: entry.trigger.kind, source: entry.trigger.source, err: entry.error }, 'evaluation failed; the next re-check tries again');
+        return;
+      case 'component-failed':
+        root.warn({ component: entry.component, err: entry.error }, 'a step failed and will be retried');
         return;
       case 'analysed':
         analyst.debug({ sheetId: entry.sheetId, trainedBeforeAnalysis: entry.trainedBeforeAnalysis }, 'sheet analysed');

@@ -1,5 +1,5 @@
 import type { TopicNames } from '../contract/topic-definitions.js';
-import type { SheetAnalysed } from '../domain/events.js';
+import type { SheetAnalysed, SheetSubmitted } from '../domain/events.js';
 import type { RetrainPolicies } from '../domain/policy-config.js';
 import { orgScope } from '../domain/scope.js';
 import type { Clock } from '../ports/clock.js';
@@ -9,6 +9,7 @@ import type { EventStore } from '../ports/event-store.js';
 import { loadAnomalyDetector, scoreExpenses } from '../training/trainers/anomaly-trainer.js';
 import type { ChampionCache } from './champion-cache.js';
 import type { OutputCodecs } from './event-codecs.js';
+import { SerialRunner } from './serial-runner.js';
 
 export interface SheetAnalystDeps {
   store: EventStore;
@@ -19,18 +20,61 @@ export interface SheetAnalystDeps {
   topics: TopicNames;
   policies: RetrainPolicies;
   clock: Clock;
+  /** The longest a sheet waits for its organisation's open training before it is analysed with the champion it has. */
+  trainingWaitMs: number;
+  onError?: (error: unknown) => void;
+  onAnalysed?: (event: SheetAnalysed) => void;
 }
 
+/** How long one analyst holds a sheet it is analysing; another takes it over after a crash. */
+const ANALYSIS_LEASE_MS = 60_000;
+
 /**
- * Scores a submitted sheet with the organisation's champion anomaly model, publishes
- * SheetAnalysed, and feeds the sheet's anomaly rate to the live-performance window.
+ * Analyses submitted sheets from the store's pending list: the ingest batch stored the
+ * sheet (and so its request for analysis) before committing its offset, so nothing is
+ * lost to a crash. "Train before analysis": while the organisation's anomaly model has an
+ * open decision (a retrain that ingest decided), the sheet waits for it, up to
+ * `trainingWaitMs`. Each sheet is leased before it is analysed, so analysts in several
+ * processes analyse it once; it is marked analysed after SheetAnalysed is acknowledged.
  */
 export class SheetAnalyst {
   readonly stats = { total: 0, trainedBeforeAnalysis: 0, rateSum: 0 };
+  private readonly runner: SerialRunner;
+  /** Sheets found waiting on an open training in the last run: the run is not idle while some wait. */
+  waiting = 0;
 
-  constructor(private readonly deps: SheetAnalystDeps) {}
+  constructor(private readonly deps: SheetAnalystDeps) {
+    this.runner = new SerialRunner(() => this.analysePending(), deps.onError);
+  }
 
-  async analyse(request: { sheetId: string; orgId: string }, trainedBeforeAnalysis: boolean): Promise<SheetAnalysed> {
+  /** Looks at the pending sheets now (after a batch stored sheets, a training finished, or on a tick). */
+  kick(): Promise<void> {
+    return this.runner.kick();
+  }
+
+  get idle(): boolean {
+    return this.runner.idle;
+  }
+
+  private async analysePending(): Promise<void> {
+    const { store, counters, clock, trainingWaitMs } = this.deps;
+    let waiting = 0;
+    for (const sheet of await store.pendingAnalyses(200)) {
+      const now = clock.now();
+      const org = await counters.get(orgScope(sheet.orgId), 'anomaly');
+      if (org?.openDecision != null && now - sheet.submittedAt < trainingWaitMs) {
+        waiting += 1;
+        continue;
+      }
+      if (!(await store.claimAnalysis(sheet, now, ANALYSIS_LEASE_MS))) continue;
+      const trainedBeforeAnalysis = org?.lastTrainedAt != null && org.lastTrainedAt >= sheet.submittedAt;
+      await this.analyse(sheet, trainedBeforeAnalysis);
+      await store.markAnalysed(sheet, clock.now());
+    }
+    this.waiting = waiting;
+  }
+
+  async analyse(request: Pick<SheetSubmitted, 'sheetId' | 'orgId'>, trainedBeforeAnalysis: boolean): Promise<SheetAnalysed> {
     const { store, champions, counters, sink, codecs, topics, policies, clock } = this.deps;
     const scope = orgScope(request.orgId);
     const expenses = await store.sheetExpenses(request.sheetId);
@@ -41,13 +85,8 @@ export class SheetAnalyst {
       const { scores, flagged } = scoreExpenses(champion.model, expenses);
       anomalies = expenses.flatMap((expense, index) => (flagged[index] === true ? [{ expenseId: expense.expenseId, score: scores[index] ?? 0 }] : []));
       anomalyRate = anomalies.length / expenses.length;
-      // One sample per sheet: the guard's stream is the sheet itself, so a re-analysis does not count twice.
-      await counters.apply(
-        scope,
-        'anomaly',
-        { performanceSample: anomalyRate, performanceWindow: policies.anomaly.performanceWindow },
-        { stream: `analysis/${request.sheetId}`, offset: 0 },
-      );
+      // One sample per sheet: a re-analysis after a crash does not add it twice.
+      await counters.addSample(scope, 'anomaly', { id: request.sheetId, value: anomalyRate, window: policies.anomaly.performanceWindow });
     }
     const event: SheetAnalysed = {
       sheetId: request.sheetId,
@@ -62,6 +101,7 @@ export class SheetAnalyst {
     this.stats.total += 1;
     this.stats.rateSum += anomalyRate;
     if (trainedBeforeAnalysis) this.stats.trainedBeforeAnalysis += 1;
+    this.deps.onAnalysed?.(event);
     return event;
   }
 }

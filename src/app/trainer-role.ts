@@ -191,6 +191,9 @@ export class TrainerRole {
       if (!lost) await jobs.fail(lease, `${errorClass}: ${message}`, retriable, clock.now());
       const job = await jobs.get(lease.job.jobId);
       if (job !== null && job.status !== 'queued' && job.status !== 'running') {
+        // The decision closes: a failure backs off (the same data would fail again), a cancel just frees the (scope, kind).
+        if (job.status === 'failed') await this.deps.counters.markFailed(lease.job.scope, lease.job.kind, { requestId: request.requestId, consumed: request.counts.sinceLastTraining ?? 0, failedAt: clock.now() });
+        else await this.deps.counters.closeDecision(lease.job.scope, lease.job.kind, request.requestId, clock.now());
         this.deps.onFinished({
           requestId: request.requestId,
           scope: request.scope,

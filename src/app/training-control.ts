@@ -1,10 +1,11 @@
 import type { Decision } from '../domain/decision.js';
 import { RelearnError } from '../domain/errors.js';
 import { KINDS_BY_SCOPE_TYPE, type ModelKind } from '../domain/model-kind.js';
-import type { PolicyVerdict } from '../domain/retrain-policy.js';
+import { modelKey } from '../domain/store-keys.js';
 import { parseScope, type Scope } from '../domain/scope.js';
 import type { Trigger } from '../domain/trigger.js';
 import type { Clock } from '../ports/clock.js';
+import type { DecisionVerdict } from './decider.js';
 import type { CounterStore } from '../ports/counter-store.js';
 import type { ModelRegistry } from '../ports/model-registry.js';
 
@@ -41,7 +42,7 @@ export interface TrainingRequestOutcome {
 export interface ManualDecider {
   evaluate(trigger: Trigger): Promise<Decision | null>;
   /** When present, explains a declined trigger (Decider keeps the latest verdict per scope and kind). */
-  readonly lastVerdicts?: ReadonlyMap<string, PolicyVerdict>;
+  readonly lastVerdicts?: { get(key: string): DecisionVerdict | undefined };
 }
 
 export interface TrainingControlDeps {
@@ -52,12 +53,14 @@ export interface TrainingControlDeps {
   clock: Clock;
 }
 
-const NOT_DUE_REASON: Readonly<Record<Extract<PolicyVerdict, { due: false }>['why'], string>> = {
+const NOT_DUE_REASON: Readonly<Record<Extract<DecisionVerdict, { due: false }>['why'], string>> = {
   'insufficient-data': 'below the first-model thresholds (force trains anyway)',
   'not-enough-new-data': 'not enough new data since the last training',
   'too-soon': 'too soon since the last training',
   'performance-ok': 'live performance is fine',
+  'backing-off': 'the last training failed; waiting for new data and the interval since the failure (force trains anyway)',
   'no-new-data': 'no new data since the last training',
+  'training-in-flight': 'a training of this scope and kind is queued or running; this request runs once after it',
 };
 
 /**
@@ -127,7 +130,7 @@ export class TrainingControl {
       hyperparameters: input.hyperparameters ?? null,
     });
     if (decision !== null) return outcome('requested', `${decision.reason} ${decision.mode} training decided (${total} rows)`, decision.decisionId);
-    const verdict = this.decider.lastVerdicts?.get(`${scope}|${kind}`);
+    const verdict = this.decider.lastVerdicts?.get(modelKey(scope, kind));
     if (verdict !== undefined && !verdict.due) {
       return outcome(verdict.why === 'insufficient-data' ? 'insufficient-data' : 'skipped', `${NOT_DUE_REASON[verdict.why]} (${total} rows)`);
     }

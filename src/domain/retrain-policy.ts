@@ -12,7 +12,7 @@ export interface ChampionFacts {
   supportsIncremental: boolean;
 }
 
-export type NotDueWhy = 'insufficient-data' | 'not-enough-new-data' | 'too-soon' | 'performance-ok' | 'no-new-data';
+export type NotDueWhy = 'insufficient-data' | 'not-enough-new-data' | 'too-soon' | 'performance-ok' | 'no-new-data' | 'backing-off';
 
 export type PolicyVerdict =
   | {
@@ -106,6 +106,9 @@ export function evaluateRetrainPolicy(input: PolicyInput): PolicyVerdict {
 
   if (trigger.source === 'manual') {
     if (trigger.force === true) return due('manual', 'full');
+  }
+  if (backingOff(counters, config, now) && trigger.force !== true) return notDue('backing-off');
+  if (trigger.source === 'manual') {
     if (champion === null && !hasInitialData(counters, config)) return notDue('insufficient-data');
     return counters.total > 0 ? due('manual', 'full') : notDue('insufficient-data');
   }
@@ -134,4 +137,35 @@ export function evaluateRetrainPolicy(input: PolicyInput): PolicyVerdict {
     case 'schedule':
       return due('scheduled', 'full');
   }
+}
+
+/**
+ * After a failed training (not enough usable rows, one class only, ...) the same data
+ * would fail again: the (scope, kind) waits until the retrain rule is met again, counted
+ * from the failure: `minNewData` new rows (the failure consumed what it saw) and
+ * `minIntervalMs` since it. Without this every later event decided again.
+ */
+export function backingOff(counters: ScopeCounters, config: RetrainPolicyConfig, now: number): boolean {
+  if (counters.lastFailedAt === null) return false;
+  if (counters.lastTrainedAt !== null && counters.lastTrainedAt >= counters.lastFailedAt) return false;
+  return counters.sinceLastTraining < config.minNewData || now - counters.lastFailedAt < config.minIntervalMs;
+}
+
+/**
+ * When a (scope, kind) that is not due now may become due with no new data: time alone
+ * can satisfy the interval rule, the performance cool-down or a failure's back-off. Null
+ * when only new data can change the verdict (the next event re-evaluates it then).
+ */
+export function nextRecheckAt(counters: ScopeCounters, config: RetrainPolicyConfig, now: number): number | null {
+  const candidates: number[] = [];
+  if (counters.lastFailedAt !== null && backingOff(counters, config, now) && counters.sinceLastTraining >= config.minNewData) {
+    candidates.push(counters.lastFailedAt + config.minIntervalMs);
+  }
+  if (counters.lastTrainedAt !== null) {
+    if (counters.sinceLastTraining >= config.minNewData) candidates.push(counters.lastTrainedAt + config.minIntervalMs);
+    if (counters.performance.length >= config.minPerformanceSamples) candidates.push(counters.lastTrainedAt + config.performanceCooldownMs);
+  }
+  // A moment already past was looked at by this very evaluation: only new data changes it now.
+  const future = candidates.filter((at) => at > now);
+  return future.length > 0 ? Math.min(...future) : null;
 }

@@ -1,75 +1,56 @@
-import { EMPTY, concat, defer, finalize, from, groupBy, ignoreElements, map, mergeMap, of, type Observable } from 'rxjs';
+import { Observable, catchError, defer, finalize, from, groupBy, map, mergeMap, of, switchMap } from 'rxjs';
 import type { Decision } from '../domain/decision.js';
-import { strongerTrigger, type Trigger } from '../domain/trigger.js';
+import { strongerTrigger, triggerKey, type Trigger } from '../domain/trigger.js';
 import { coalesceWhileBusy } from './coalesce-while-busy.js';
-import { groupKeyOf, type GroupWork } from './group-work.js';
-
-export type TrainingResult = { status: 'succeeded' | 'failed' | 'cancelled' | 'timed-out'; requestId: string };
 
 export interface TriggerPipelineDeps {
-  /** Records a decision if the policy says so; null when nothing is due. */
+  /** Records a decision if the policy says so (single flight is the store's); null when nothing is due. */
   evaluate: (trigger: Trigger) => Promise<Decision | null>;
-  /** Emits once when the decision's training has finished, whatever the outcome. */
-  awaitTraining: (decision: Decision) => Observable<TrainingResult>;
-  /** Analyses a sheet with the current champion. */
-  analyse: (work: { sheetId: string; orgId: string; at: number }, trainedBeforeAnalysis: boolean) => Promise<void>;
-  /** Called when a batch of `items` work items is fully done (for idleness tracking). */
+  /** Called when `items` triggers are fully handled (for idleness tracking). */
   onSettled?: (items: number) => void;
+  /** A group with no trigger for this long is closed, so memory does not grow with every scope ever seen. */
+  idleGroupMs?: number;
 }
 
 export type PipelineEvent =
   | { type: 'decided'; decision: Decision }
   | { type: 'not-due'; trigger: Trigger }
-  | { type: 'trained'; decision: Decision; result: TrainingResult }
-  | { type: 'analysed'; sheetId: string; trainedBeforeAnalysis: boolean };
+  | { type: 'evaluation-failed'; trigger: Trigger; error: unknown };
 
 /**
- * Merges every trigger source, groups by (scope, model kind) and keeps at most one
- * evaluation-plus-training in flight per group; what arrives meanwhile is folded into one
- * follow-up (the strongest trigger of the burst), and sheet analyses run after it.
+ * Triggers that do not come with data (timer and schedule re-checks, manual requests):
+ * grouped by (scope, model kind), one evaluation in flight per group, and what arrives
+ * meanwhile folded into one follow-up evaluation of the strongest trigger. A failed
+ * evaluation (the database is away) is reported as an event and the stream goes on: the
+ * (scope, kind) keeps its re-check time, so the next tick tries again.
  */
-export function triggerPipeline(work$: Observable<GroupWork>, deps: TriggerPipelineDeps): Observable<PipelineEvent> {
-  return work$.pipe(
-    groupBy(groupKeyOf),
-    mergeMap((group$) => group$.pipe(coalesceWhileBusy((items: GroupWork[]) => runGroupBatch(items, deps).pipe(finalize(() => deps.onSettled?.(items.length)))))),
-  );
-}
-
-function runGroupBatch(items: GroupWork[], deps: TriggerPipelineDeps): Observable<PipelineEvent> {
-  let trigger: Trigger | undefined;
-  const analyses: { sheetId: string; orgId: string; at: number }[] = [];
-  for (const item of items) {
-    trigger = trigger === undefined ? item.trigger : strongerTrigger(trigger, item.trigger);
-    if (item.type === 'analyse') analyses.push({ sheetId: item.sheetId, orgId: item.orgId, at: item.at });
-  }
-  let trained = false;
-  const evaluation$: Observable<PipelineEvent> =
-    trigger === undefined
-      ? EMPTY
-      : defer(() => from(deps.evaluate(trigger))).pipe(
-          mergeMap((decision): Observable<PipelineEvent> => {
-            if (decision === null) return of({ type: 'not-due', trigger });
-            return concat(
-              of<PipelineEvent>({ type: 'decided', decision }),
-              deps.awaitTraining(decision).pipe(
-                map((result): PipelineEvent => {
-                  trained = result.status === 'succeeded';
-                  return { type: 'trained', decision, result };
-                }),
-              ),
-            );
-          }),
-        );
-  const analyses$: Observable<PipelineEvent> = from(analyses).pipe(
-    mergeMap(
-      (analysis) =>
-        defer(() => from(deps.analyse(analysis, trained))).pipe(
-          ignoreElements(),
-          (done$) => concat(done$, defer(() => of<PipelineEvent>({ type: 'analysed', sheetId: analysis.sheetId, trainedBeforeAnalysis: trained }))),
-        ),
-      1,
+export function triggerPipeline(trigger$: Observable<Trigger>, deps: TriggerPipelineDeps): Observable<PipelineEvent> {
+  const idleGroupMs = deps.idleGroupMs ?? 60_000;
+  return trigger$.pipe(
+    groupBy((trigger: Trigger) => triggerKey(trigger), { duration: (group$) => group$.pipe(switchMap(() => idleTimer(idleGroupMs))) }),
+    mergeMap((group$) =>
+      group$.pipe(
+        coalesceWhileBusy((items: Trigger[]) => {
+          const trigger = items.reduce((strongest, item) => strongerTrigger(strongest, item));
+          return defer(() => from(deps.evaluate(trigger))).pipe(
+            map((decision): PipelineEvent => (decision === null ? { type: 'not-due', trigger } : { type: 'decided', decision })),
+            catchError((error: unknown) => of<PipelineEvent>({ type: 'evaluation-failed', trigger, error })),
+            finalize(() => deps.onSettled?.(items.length)),
+          );
+        }),
+      ),
     ),
   );
-  return concat(evaluation$, analyses$);
 }
 
+/** Emits once after `ms`; its timer does not keep the process alive (an idle group's close is housekeeping). */
+function idleTimer(ms: number): Observable<0> {
+  return new Observable<0>((subscriber) => {
+    const timeout = setTimeout(() => {
+      subscriber.next(0);
+      subscriber.complete();
+    }, ms);
+    timeout.unref();
+    return () => clearTimeout(timeout);
+  });
+}

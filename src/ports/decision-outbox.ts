@@ -9,6 +9,15 @@ import type { Scope } from '../domain/scope.js';
 export interface DecisionOutbox {
   /** False when a decision with this id exists already. */
   record(decision: Decision): Promise<boolean>;
+  /** Records those of `decisions` not recorded yet (one write for a batch's decisions); returns how many were new. */
+  recordMany(decisions: readonly Decision[]): Promise<number>;
+  /**
+   * Leases an unpublished decision for publishing until `now + leaseMs`: whichever
+   * processes run the relay, one publishes it (a crash mid-publish lets the lease expire).
+   */
+  claimPublication(decisionId: string, now: number, leaseMs: number): Promise<boolean>;
+  /** Gives up a claim (the broker refused the send), so the next relay run may publish it at once. */
+  releasePublication(decisionId: string): Promise<void>;
   /** Unpublished decisions, oldest first. */
   pending(limit: number): Promise<Decision[]>;
   markPublished(decisionId: string, at: number): Promise<void>;

@@ -1,4 +1,4 @@
-import type { ExpenseRecorded, LabelRecorded, SheetSubmitted, TransactionRecorded } from '../domain/events.js';
+import type { ExpenseRecorded, InputEvent, SheetSubmitted, TransactionRecorded } from '../domain/events.js';
 
 /** Where a record came from: lets a store tell a redelivery of the same record from a producer's resend. */
 export interface EventPosition {
@@ -34,29 +34,57 @@ export interface HistoryQuery {
   labeledOnly?: boolean;
 }
 
-export interface LabelAppend {
+
+/** A submitted sheet by its organisation and id (sheet ids are unique per organisation). */
+export interface SheetRef {
+  orgId: string;
+  sheetId: string;
+}
+
+/** An input event and where it was read. */
+export interface PositionedEvent {
+  input: InputEvent;
+  position: EventPosition;
+}
+
+/** What storing one event of a batch did. */
+export interface AppendResult {
   outcome: AppendOutcome;
-  newlyLabeled: boolean;
-  /** The item the label applies to, once stored (with the label applied); null while it has not arrived. */
+  /**
+   * This event is the one credited with making its item labeled: a transaction stored
+   * with a label (its own category, or a label that came first), or the label event that
+   * labeled a stored, unlabeled item. Exactly one event per item is credited, and the
+   * credit is stored, so a redelivery reports the same answer.
+   */
+  labeled: boolean;
+  /** Transactions, expenses and labels: the item as stored now (null while a label's item has not arrived). */
   item: StoredTransaction | StoredExpense | null;
 }
 
 export interface EventStore {
-  /** `labeled`: whether this insert made a labeled row (own category, or a label that arrived earlier). */
-  appendTransaction(event: TransactionRecorded, position: EventPosition): Promise<{ outcome: AppendOutcome; labeled: boolean }>;
-  appendExpense(event: ExpenseRecorded, position: EventPosition): Promise<{ outcome: AppendOutcome }>;
-  appendSheet(event: SheetSubmitted, position: EventPosition): Promise<{ outcome: AppendOutcome }>;
   /**
-   * Stores the label and applies it to its item. `newlyLabeled` is true when this label
-   * event is the one that turned an existing, unlabeled item into a labeled one (stable
-   * across redeliveries, so counting from it stays exact).
+   * Stores a batch of events (idempotent by scope and eventId) and applies labels to their
+   * items. Results are in the order of `events`. A duplicate's effects are not repeated;
+   * a redelivery's are, idempotently.
    */
-  appendLabel(event: LabelRecorded, position: EventPosition): Promise<LabelAppend>;
+  appendBatch(events: readonly PositionedEvent[]): Promise<AppendResult[]>;
 
   transactions(userId: string, query?: HistoryQuery): Promise<StoredTransaction[]>;
   expenses(orgId: string, query?: HistoryQuery): Promise<StoredExpense[]>;
   sheetExpenses(sheetId: string): Promise<StoredExpense[]>;
   sheet(sheetId: string): Promise<SheetSubmitted | null>;
+  /**
+   * Submitted sheets not analysed yet, oldest first (by submittedAt): the analysis a
+   * sheet asks for is work stored with the sheet, before its offset is committed, so a
+   * restart finds it.
+   */
+  pendingAnalyses(limit: number): Promise<SheetSubmitted[]>;
+  /** Leases a pending sheet's analysis until `now + leaseMs`; false when it is done or leased to someone else. */
+  claimAnalysis(sheet: SheetRef, now: number, leaseMs: number): Promise<boolean>;
+  markAnalysed(sheet: SheetRef, at: number): Promise<void>;
+  /** Which of these dead-letter keys (source position and content) were sent to the DLQ before. */
+  deadLettered(keys: readonly string[]): Promise<Set<string>>;
+  recordDeadLettered(keys: readonly string[], at: number): Promise<void>;
   /** Counts of stored events by type, for status and the summary. */
   stats(): Promise<{ transactions: number; expenses: number; sheets: number; labels: number }>;
 }

@@ -1,8 +1,8 @@
 import type { Decision } from '../../src/domain/decision.js';
-import type { ExpenseRecorded, LabelRecorded, TrainingRequested, TransactionRecorded } from '../../src/domain/events.js';
+import type { ExpenseRecorded, InputEvent, LabelRecorded, SheetSubmitted, TrainingRequested, TransactionRecorded } from '../../src/domain/events.js';
 import type { ModelKind } from '../../src/domain/model-kind.js';
 import type { Scope } from '../../src/domain/scope.js';
-import type { EventPosition } from '../../src/ports/event-store.js';
+import type { EventPosition, EventStore } from '../../src/ports/event-store.js';
 import type { NewModelVersion } from '../../src/ports/model-registry.js';
 
 /** Builders shared by the contract suites: valid values with only the fields a test cares about overridden. */
@@ -107,4 +107,25 @@ export function modelVersion(scope: Scope, kind: ModelKind, overrides: Partial<N
     hyperparameters: { trees: 10 },
     ...overrides,
   };
+}
+
+/** The one-event appends the contract was first written with, over `appendBatch`. */
+export function withSingleAppends(store: EventStore) {
+  const one = async (input: InputEvent, at: EventPosition) => {
+    const [result] = await store.appendBatch([{ input, position: at }]);
+    if (result === undefined) throw new Error('appendBatch returned no result');
+    return result;
+  };
+  return Object.assign(store, {
+    appendTransaction: async (event: TransactionRecorded, at: EventPosition) => {
+      const { outcome, labeled } = await one({ type: 'transaction', event }, at);
+      return { outcome, labeled };
+    },
+    appendExpense: async (event: ExpenseRecorded, at: EventPosition) => ({ outcome: (await one({ type: 'expense', event }, at)).outcome }),
+    appendSheet: async (event: SheetSubmitted, at: EventPosition) => ({ outcome: (await one({ type: 'sheet', event }, at)).outcome }),
+    appendLabel: async (event: LabelRecorded, at: EventPosition) => {
+      const { outcome, labeled, item } = await one({ type: 'label', event }, at);
+      return { outcome, newlyLabeled: labeled, item };
+    },
+  });
 }

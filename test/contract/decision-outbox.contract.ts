@@ -39,5 +39,18 @@ export function describeDecisionOutboxContract(name: string, create: () => Promi
       expect((await outbox.list({ kind: 'anomaly' })).map((row) => row.decisionId)).toEqual(['org:o1/anomaly/1']);
       expect(await outbox.list({ limit: 1 })).toHaveLength(1);
     });
+
+    it('records a batch once, and leases a pending decision to one publisher at a time', async () => {
+      const outbox = await create();
+      const batch = [decision({ decisionId: 'd/1' }), decision({ decisionId: 'd/2' })];
+      expect(await outbox.recordMany(batch)).toBe(2);
+      expect(await outbox.recordMany([...batch, decision({ decisionId: 'd/3' })])).toBe(1);
+      expect((await outbox.pending(10)).map((row) => row.decisionId)).toEqual(['d/1', 'd/2', 'd/3']);
+      expect(await outbox.claimPublication('d/1', 1_000, 500)).toBe(true);
+      expect(await outbox.claimPublication('d/1', 1_200, 500)).toBe(false);
+      expect(await outbox.claimPublication('d/1', 1_501, 500)).toBe(true);
+      await outbox.markPublished('d/1', 1_600);
+      expect(await outbox.claimPublication('d/1', 99_000, 500)).toBe(false);
+    });
   });
 }

@@ -14,7 +14,7 @@ import { MongoJobQueue } from '../../src/adapters/mongo/mongo-job-queue.js';
 import { MongoModelRegistry } from '../../src/adapters/mongo/mongo-model-registry.js';
 import { isRelearnError } from '../../src/domain/errors.js';
 import { stackEnv } from '../integration/stack-env.js';
-import { label, modelVersion, position, trainingRequest, transaction } from './contract-fixtures.js';
+import { decision, label, modelVersion, position, trainingRequest, transaction, withSingleAppends } from './contract-fixtures.js';
 import { describeCounterStoreContract } from './counter-store.contract.js';
 import { describeDecisionOutboxContract } from './decision-outbox.contract.js';
 import { describeEventStoreContract } from './event-store.contract.js';
@@ -76,10 +76,25 @@ describe('MongoDB adapters under concurrent callers', () => {
     expect((await store.get('user:u1', 'forecaster'))?.total).toBe(1);
   });
 
-  it('gives a decision number to one racer only', async () => {
+  it('lets one racer claim the open decision; the others see it open', async () => {
     const store = new MongoCounterStore(await freshDatabase());
-    const claims = await Promise.all(Array.from({ length: RACERS }, () => store.claimDecision('user:u1', 'categorizer', 1)));
-    expect(claims.filter(Boolean)).toHaveLength(1);
+    const results = await Promise.all(
+      Array.from({ length: RACERS }, (_, index) =>
+        store.update(null, [{ scope: 'user:u1', kind: 'categorizer' }], (after) => ({ decision: decision({ decisionId: `racer-${index}/${after.decisions + 1}` }), followUp: null, recheckAt: null })),
+      ),
+    );
+    expect(results.flatMap(([result]) => (result?.claimed == null ? [] : [result.claimed])).length).toBe(1);
+    expect((await store.get('user:u1', 'categorizer'))?.decisions).toBe(1);
+  });
+
+  it('counts every racing batch of distinct events once (compare-and-set under contention)', async () => {
+    const store = new MongoCounterStore(await freshDatabase());
+    await Promise.all(
+      Array.from({ length: RACERS }, (_, index) =>
+        store.update(`s/${index}`, [{ scope: 'user:u1', kind: 'forecaster', offset: 1, fresh: true, delta: { total: 1 } }], (after) => ({ decision: null, followUp: null, recheckAt: after.recheckAt })),
+      ),
+    );
+    expect((await store.get('user:u1', 'forecaster'))?.total).toBe(RACERS);
   });
 
   it('leases at most one job per (scope, kind) to racing workers', async () => {
@@ -108,7 +123,7 @@ describe('MongoDB adapters under concurrent callers', () => {
   });
 
   it('labels an item whose label races its insert, and reports it labeled exactly once', async () => {
-    const store = new MongoEventStore(await freshDatabase());
+    const store = withSingleAppends(new MongoEventStore(await freshDatabase()));
     for (let index = 0; index < RACERS; index += 1) {
       const itemId = `t${index}`;
       const [inserted, labelled] = await Promise.all([

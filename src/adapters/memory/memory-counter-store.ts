@@ -1,86 +1,105 @@
+import { addSample, applyPlan, closeDecision, countEntries, type CountedEntry, type CounterState } from '../../domain/counter-update.js';
 import { emptyCounters, type CounterDelta, type ScopeCounters } from '../../domain/counters.js';
 import type { ModelKind } from '../../domain/model-kind.js';
 import type { Scope } from '../../domain/scope.js';
-import type { CounterGuard, CounterStore } from '../../ports/counter-store.js';
+import { modelKey } from '../../domain/store-keys.js';
+import type { CounterChange, CounterGuard, CounterPlanner, CounterStore, CounterUpdateResult } from '../../ports/counter-store.js';
 
-interface CounterDocument {
-  counters: ScopeCounters;
-  /** Highest applied offset per input stream. */
-  applied: Map<string, number>;
-  trainedRequests: Set<string>;
+function byScopeThenKind(a: ScopeCounters, b: ScopeCounters): number {
+  return a.scope === b.scope ? a.kind.localeCompare(b.kind) : a.scope.localeCompare(b.scope);
 }
 
-/** Applies one delta to a counters value; shared by every adapter so they cannot disagree. */
-export function applyCounterDelta(counters: ScopeCounters, delta: CounterDelta): ScopeCounters {
-  const next = { ...counters, performance: [...counters.performance] };
-  next.total += delta.total ?? 0;
-  next.sinceLastTraining += delta.sinceLastTraining ?? 0;
-  next.sheets += delta.sheets ?? 0;
-  if (delta.eventTime !== undefined) {
-    next.firstEventAt = next.firstEventAt === null ? delta.eventTime : Math.min(next.firstEventAt, delta.eventTime);
-    next.lastEventAt = next.lastEventAt === null ? delta.eventTime : Math.max(next.lastEventAt, delta.eventTime);
-  }
-  if (delta.performanceSample !== undefined) {
-    next.performance.push(delta.performanceSample);
-    const window = delta.performanceWindow ?? 50;
-    if (next.performance.length > window) next.performance.splice(0, next.performance.length - window);
-  }
-  return next;
-}
-
+/** The embedded mode's counters: the same rules as the MongoDB adapter (src/domain/counter-update.ts), in a map. */
 export class MemoryCounterStore implements CounterStore {
-  private readonly documents = new Map<string, CounterDocument>();
+  private readonly documents = new Map<string, CounterState>();
 
-  private document(scope: Scope, kind: ModelKind): CounterDocument {
-    const key = `${scope}|${kind}`;
-    let found = this.documents.get(key);
-    if (found === undefined) {
-      found = { counters: emptyCounters(scope, kind), applied: new Map(), trainedRequests: new Set() };
-      this.documents.set(key, found);
-    }
-    return found;
+  private state(scope: Scope, kind: ModelKind): CounterState {
+    return this.documents.get(modelKey(scope, kind)) ?? { counters: emptyCounters(scope, kind), applied: {}, sampleIds: [] };
   }
 
-  apply(scope: Scope, kind: ModelKind, delta: CounterDelta, guard: CounterGuard): Promise<boolean> {
-    const document = this.document(scope, kind);
-    const last = document.applied.get(guard.stream);
-    if (last !== undefined && last >= guard.offset) return Promise.resolve(false);
-    document.applied.set(guard.stream, guard.offset);
-    document.counters = applyCounterDelta(document.counters, delta);
-    return Promise.resolve(true);
+  update(stream: string | null, changes: readonly CounterChange[], plan: CounterPlanner): Promise<CounterUpdateResult[]> {
+    const grouped = new Map<string, { scope: Scope; kind: ModelKind; entries: CountedEntry[] }>();
+    for (const change of changes) {
+      const key = modelKey(change.scope, change.kind);
+      let group = grouped.get(key);
+      if (group === undefined) {
+        group = { scope: change.scope, kind: change.kind, entries: [] };
+        grouped.set(key, group);
+      }
+      if ('delta' in change) group.entries.push({ offset: change.offset, fresh: change.fresh, delta: change.delta });
+    }
+    const results: CounterUpdateResult[] = [];
+    for (const [key, group] of grouped) {
+      const { state: counted, counted: didCount } = countEntries(this.state(group.scope, group.kind), stream, group.entries);
+      const { state, claimed } = applyPlan(counted, plan(structuredClone(counted.counters)));
+      this.documents.set(key, state);
+      results.push({ counters: structuredClone(state.counters), counted: didCount, claimed });
+    }
+    return Promise.resolve(results);
+  }
+
+  async apply(scope: Scope, kind: ModelKind, delta: CounterDelta, guard: CounterGuard): Promise<boolean> {
+    const [result] = await this.update(guard.stream, [{ scope, kind, offset: guard.offset, fresh: false, delta }], (after) => ({
+      decision: null,
+      followUp: null,
+      recheckAt: after.recheckAt,
+    }));
+    return result?.counted ?? false;
   }
 
   get(scope: Scope, kind: ModelKind): Promise<ScopeCounters | null> {
-    const found = this.documents.get(`${scope}|${kind}`);
+    const found = this.documents.get(modelKey(scope, kind));
     return Promise.resolve(found === undefined ? null : structuredClone(found.counters));
+  }
+
+  getMany(keys: readonly { scope: Scope; kind: ModelKind }[]): Promise<ScopeCounters[]> {
+    const found = keys.flatMap((key) => {
+      const state = this.documents.get(modelKey(key.scope, key.kind));
+      return state === undefined ? [] : [structuredClone(state.counters)];
+    });
+    return Promise.resolve(found);
   }
 
   list(filter: { kind?: ModelKind; scope?: Scope } = {}): Promise<ScopeCounters[]> {
     const rows = [...this.documents.values()]
-      .map((document) => document.counters)
+      .map((state) => state.counters)
       .filter((counters) => (filter.kind === undefined || counters.kind === filter.kind) && (filter.scope === undefined || counters.scope === filter.scope))
-      .sort((a, b) => (a.scope === b.scope ? a.kind.localeCompare(b.kind) : a.scope.localeCompare(b.scope)));
+      .sort(byScopeThenKind);
     return Promise.resolve(rows.map((counters) => structuredClone(counters)));
   }
 
-  claimDecision(scope: Scope, kind: ModelKind, sequence: number): Promise<boolean> {
-    const document = this.document(scope, kind);
-    if (document.counters.decisions !== sequence - 1) return Promise.resolve(false);
-    document.counters = { ...document.counters, decisions: sequence };
+  dueForRecheck(now: number, limit: number): Promise<ScopeCounters[]> {
+    const due = [...this.documents.values()]
+      .map((state) => state.counters)
+      .filter((counters) => counters.recheckAt !== null && counters.recheckAt <= now)
+      .sort((a, b) => (a.recheckAt ?? 0) - (b.recheckAt ?? 0) || byScopeThenKind(a, b))
+      .slice(0, Math.max(0, limit));
+    return Promise.resolve(due.map((counters) => structuredClone(counters)));
+  }
+
+  addSample(scope: Scope, kind: ModelKind, sample: { id: string; value: number; window: number }): Promise<boolean> {
+    const next = addSample(this.state(scope, kind), sample);
+    if (next === null) return Promise.resolve(false);
+    this.documents.set(modelKey(scope, kind), next);
+    return Promise.resolve(true);
+  }
+
+  private close(scope: Scope, kind: ModelKind, requestId: string, outcome: Parameters<typeof closeDecision>[2]): Promise<boolean> {
+    const next = closeDecision(this.state(scope, kind), requestId, outcome);
+    if (next === null) return Promise.resolve(false);
+    this.documents.set(modelKey(scope, kind), next);
     return Promise.resolve(true);
   }
 
   markTrained(scope: Scope, kind: ModelKind, update: { requestId: string; consumed: number; trainedAt: number }): Promise<boolean> {
-    const document = this.document(scope, kind);
-    if (document.trainedRequests.has(update.requestId)) return Promise.resolve(false);
-    document.trainedRequests.add(update.requestId);
-    const counters = document.counters;
-    document.counters = {
-      ...counters,
-      sinceLastTraining: Math.max(0, counters.sinceLastTraining - update.consumed),
-      lastTrainedAt: Math.max(counters.lastTrainedAt ?? Number.NEGATIVE_INFINITY, update.trainedAt),
-      performance: [],
-    };
-    return Promise.resolve(true);
+    return this.close(scope, kind, update.requestId, { kind: 'trained', consumed: update.consumed, at: update.trainedAt });
+  }
+
+  markFailed(scope: Scope, kind: ModelKind, update: { requestId: string; consumed: number; failedAt: number }): Promise<boolean> {
+    return this.close(scope, kind, update.requestId, { kind: 'failed', consumed: update.consumed, at: update.failedAt });
+  }
+
+  closeDecision(scope: Scope, kind: ModelKind, requestId: string, now: number): Promise<boolean> {
+    return this.close(scope, kind, requestId, { kind: 'closed', at: now });
   }
 }

@@ -6,11 +6,30 @@ import type { DecisionOutbox } from '../../ports/decision-outbox.js';
 export class MemoryDecisionOutbox implements DecisionOutbox {
   /** Insertion order is decision order. */
   private readonly decisions = new Map<string, Decision>();
+  private readonly publishLeases = new Map<string, number>();
+
+  async recordMany(decisions: readonly Decision[]): Promise<number> {
+    let recorded = 0;
+    for (const decision of decisions) if (await this.record(decision)) recorded += 1;
+    return recorded;
+  }
+
+  claimPublication(decisionId: string, now: number, leaseMs: number): Promise<boolean> {
+    const decision = this.decisions.get(decisionId);
+    if (decision === undefined || decision.publishedAt !== null || (this.publishLeases.get(decisionId) ?? Number.NEGATIVE_INFINITY) > now) return Promise.resolve(false);
+    this.publishLeases.set(decisionId, now + leaseMs);
+    return Promise.resolve(true);
+  }
 
   record(decision: Decision): Promise<boolean> {
     if (this.decisions.has(decision.decisionId)) return Promise.resolve(false);
     this.decisions.set(decision.decisionId, structuredClone(decision));
     return Promise.resolve(true);
+  }
+
+  releasePublication(decisionId: string): Promise<void> {
+    this.publishLeases.delete(decisionId);
+    return Promise.resolve();
   }
 
   pending(limit: number): Promise<Decision[]> {

@@ -5,6 +5,7 @@ export const MONGO_COLLECTIONS = {
   expenses: 'expenses',
   sheets: 'sheets',
   labels: 'labels',
+  deadLetters: 'dead_letters',
   counters: 'counters',
   decisions: 'decisions',
   jobs: 'jobs',

@@ -1,91 +1,59 @@
-import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 
-import type { CounterDelta, ScopeCounters } from '../../domain/counters.js';
+import { addSample, applyPlan, closeDecision, countEntries, type CountedEntry, type CounterState } from '../../domain/counter-update.js';
+import { emptyCounters, type CounterDelta, type ScopeCounters } from '../../domain/counters.js';
+import { RelearnError } from '../../domain/errors.js';
 import type { ModelKind } from '../../domain/model-kind.js';
 import type { Scope } from '../../domain/scope.js';
-import type { CounterGuard, CounterStore } from '../../ports/counter-store.js';
+import { modelKey } from '../../domain/store-keys.js';
+import type { CounterChange, CounterGuard, CounterPlanner, CounterStore, CounterUpdateResult } from '../../ports/counter-store.js';
+import { compareAndSetMany, type Revisioned } from './compare-and-set.js';
 import { encodeFieldKey } from './encode-field-key.js';
-import { isDuplicateKeyError } from './is-duplicate-key-error.js';
 import { MONGO_COLLECTIONS } from './mongo-collections.js';
 
 /**
- * One (scope, kind). Counter fields are absent until first touched: `$inc`, `$min` and
- * `$max` then create them, which an upsert could not do if they were set on insert too
- * (and `$min` would keep a stored null, which sorts below every number).
+ * One (scope, kind): its counters at the top level (what `list` and operators read), the
+ * applied offset per input stream (field names base64url-encoded: stream names hold dots)
+ * and the ids of the newest out-of-stream samples. Every field is bounded: a stream per
+ * input partition, a sample id per window slot, one open decision, one follow-up.
  */
-interface CounterDocument {
-  _id: string;
-  scope: Scope;
-  kind: ModelKind;
-  total?: number;
-  sinceLastTraining?: number;
-  sheets?: number;
-  firstEventAt?: number | null;
-  lastEventAt?: number | null;
-  lastTrainedAt?: number | null;
-  decisions?: number;
-  performance?: number[];
-  /** Highest applied offset per input stream, keyed by the encoded stream name. */
-  applied?: Record<string, number>;
-  trainedRequests?: string[];
+interface CounterDocument extends Revisioned, ScopeCounters {
+  applied: Record<string, number>;
+  sampleIds: string[];
 }
 
-function documentId(scope: Scope, kind: ModelKind): string {
-  return `${scope}|${kind}`;
+/** Concurrent writers of one document retry this often before the batch fails (and is redelivered). */
+const MAX_CONFLICT_ROUNDS = 20;
+
+function toState(document: CounterDocument): CounterState {
+  const { _id: _key, rev: _rev, applied, sampleIds, ...stored } = document;
+  const counters = { ...emptyCounters(stored.scope, stored.kind), ...stored };
+  const decoded: Record<string, number> = {};
+  for (const [field, offset] of Object.entries(applied ?? {})) decoded[Buffer.from(field, 'base64url').toString('utf8')] = offset;
+  return { counters, applied: decoded, sampleIds: sampleIds ?? [] };
+}
+
+function toDocument(state: CounterState): Omit<CounterDocument, 'rev'> {
+  const applied: Record<string, number> = {};
+  for (const [stream, offset] of Object.entries(state.applied)) applied[encodeFieldKey(stream)] = offset;
+  return { _id: modelKey(state.counters.scope, state.counters.kind), ...state.counters, applied, sampleIds: state.sampleIds };
 }
 
 function toCounters(document: CounterDocument): ScopeCounters {
-  return {
-    scope: document.scope,
-    kind: document.kind,
-    total: document.total ?? 0,
-    sinceLastTraining: document.sinceLastTraining ?? 0,
-    sheets: document.sheets ?? 0,
-    firstEventAt: document.firstEventAt ?? null,
-    lastEventAt: document.lastEventAt ?? null,
-    lastTrainedAt: document.lastTrainedAt ?? null,
-    decisions: document.decisions ?? 0,
-    performance: document.performance ?? [],
-  };
+  return toState(document).counters;
 }
 
-/** The same arithmetic as `applyCounterDelta`, as update operators, so it happens inside one atomic document update. */
-function deltaUpdate(delta: CounterDelta, guard: CounterGuard, scope: Scope, kind: ModelKind): UpdateFilter<CounterDocument> {
-  const increments: Record<string, number> = {};
-  if (delta.total !== undefined) increments.total = delta.total;
-  if (delta.sinceLastTraining !== undefined) increments.sinceLastTraining = delta.sinceLastTraining;
-  if (delta.sheets !== undefined) increments.sheets = delta.sheets;
-  const update: Record<string, unknown> = {
-    $set: { [`applied.${encodeFieldKey(guard.stream)}`]: guard.offset },
-    $setOnInsert: { scope, kind },
-  };
-  if (Object.keys(increments).length > 0) update.$inc = increments;
-  if (delta.eventTime !== undefined) {
-    update.$min = { firstEventAt: delta.eventTime };
-    update.$max = { lastEventAt: delta.eventTime };
-  }
-  if (delta.performanceSample !== undefined) {
-    update.$push = { performance: { $each: [delta.performanceSample], $slice: -(delta.performanceWindow ?? 50) } };
-  }
-  return update;
-}
-
-/** Runs an upsert whose filter may fail on an existing document; that failure surfaces as a duplicate key and means "not applied". */
-async function guardedUpsert(collection: Collection<CounterDocument>, filter: Filter<CounterDocument>, update: UpdateFilter<CounterDocument>): Promise<boolean> {
-  try {
-    const result = await collection.updateOne(filter, update, { upsert: true });
-    return result.matchedCount + result.upsertedCount > 0;
-  } catch (error) {
-    if (isDuplicateKeyError(error)) return false;
-    throw error;
-  }
+interface Pending {
+  scope: Scope;
+  kind: ModelKind;
+  entries: CountedEntry[];
 }
 
 /**
- * Counters on MongoDB: one document per (scope, kind) holding, per input stream, the
- * last applied offset. Each apply is one update whose filter requires that offset to be
- * lower, so a redelivered record matches nothing and counts once, even when two
- * processes apply it at the same moment.
+ * Counters on MongoDB. Every change is read, computed (src/domain/counter-update.ts, the
+ * same rules as the memory adapter) and written back whole if the document's revision is
+ * unchanged: one `$in` read and one unordered bulk write per batch, however many
+ * (scope, kind) it touches, and retried per document on a conflict with another process.
  */
 export class MongoCounterStore implements CounterStore {
   private readonly counters: Collection<CounterDocument>;
@@ -94,60 +62,121 @@ export class MongoCounterStore implements CounterStore {
     this.counters = db.collection(MONGO_COLLECTIONS.counters);
   }
 
-  apply(scope: Scope, kind: ModelKind, delta: CounterDelta, guard: CounterGuard): Promise<boolean> {
-    const field = `applied.${encodeFieldKey(guard.stream)}`;
-    const filter = { _id: documentId(scope, kind), $or: [{ [field]: { $exists: false } }, { [field]: { $lt: guard.offset } }] };
-    return guardedUpsert(this.counters, filter, deltaUpdate(delta, guard, scope, kind));
+  async update(stream: string | null, changes: readonly CounterChange[], plan: CounterPlanner): Promise<CounterUpdateResult[]> {
+    const pending = new Map<string, Pending>();
+    for (const change of changes) {
+      const key = modelKey(change.scope, change.kind);
+      let group = pending.get(key);
+      if (group === undefined) {
+        group = { scope: change.scope, kind: change.kind, entries: [] };
+        pending.set(key, group);
+      }
+      if ('delta' in change) group.entries.push({ offset: change.offset, fresh: change.fresh, delta: change.delta });
+    }
+    const results = new Map<string, CounterUpdateResult>();
+    let open = [...pending.keys()];
+    for (let round = 0; open.length > 0; round += 1) {
+      if (round >= MAX_CONFLICT_ROUNDS) {
+        throw new RelearnError('UNAVAILABLE', `counters of ${open.length} (scope, kind) kept changing under ${MAX_CONFLICT_ROUNDS} attempts`, { retriable: true });
+      }
+      const current = new Map((await this.counters.find({ _id: { $in: open } }).toArray()).map((document) => [document._id, document]));
+      const writes = [];
+      const outcomes = new Map<string, CounterUpdateResult>();
+      for (const key of open) {
+        const group = pending.get(key);
+        if (group === undefined) continue;
+        const found = current.get(key);
+        const before: CounterState = found === undefined ? { counters: emptyCounters(group.scope, group.kind), applied: {}, sampleIds: [] } : toState(found);
+        const counted = countEntries(before, stream, group.entries);
+        const planned = applyPlan(counted.state, plan(structuredClone(counted.state.counters)));
+        outcomes.set(key, { counters: planned.state.counters, counted: counted.counted, claimed: planned.claimed });
+        if (found !== undefined && !counted.counted && planned.claimed === null && sameDecisionState(before.counters, planned.state.counters)) {
+          results.set(key, outcomes.get(key) as CounterUpdateResult);
+          continue;
+        }
+        writes.push({ expectedRev: found?.rev ?? null, next: toDocument(planned.state) });
+      }
+      const landed = await compareAndSetMany(this.counters, writes);
+      for (const write of writes) {
+        const key: string = write.next._id as string;
+        const outcome = outcomes.get(key);
+        if (landed.has(key) && outcome !== undefined) results.set(key, outcome);
+      }
+      open = open.filter((key) => !results.has(key));
+    }
+    return [...pending.keys()].flatMap((key) => {
+      const result = results.get(key);
+      return result === undefined ? [] : [result];
+    });
+  }
+
+  async apply(scope: Scope, kind: ModelKind, delta: CounterDelta, guard: CounterGuard): Promise<boolean> {
+    const [result] = await this.update(guard.stream, [{ scope, kind, offset: guard.offset, fresh: false, delta }], (after) => ({
+      decision: null,
+      followUp: null,
+      recheckAt: after.recheckAt,
+    }));
+    return result?.counted ?? false;
   }
 
   async get(scope: Scope, kind: ModelKind): Promise<ScopeCounters | null> {
-    const found = await this.counters.findOne({ _id: documentId(scope, kind) });
+    const found = await this.counters.findOne({ _id: modelKey(scope, kind) });
     return found === null ? null : toCounters(found);
   }
 
+  async getMany(keys: readonly { scope: Scope; kind: ModelKind }[]): Promise<ScopeCounters[]> {
+    if (keys.length === 0) return [];
+    const found = await this.counters.find({ _id: { $in: keys.map((key) => modelKey(key.scope, key.kind)) } }).toArray();
+    return found.map(toCounters);
+  }
+
   async list(filter: { kind?: ModelKind; scope?: Scope } = {}): Promise<ScopeCounters[]> {
-    const query: Filter<CounterDocument> = {};
+    const query: Record<string, string> = {};
     if (filter.kind !== undefined) query.kind = filter.kind;
     if (filter.scope !== undefined) query.scope = filter.scope;
     const rows = await this.counters.find(query).sort({ scope: 1, kind: 1 }).toArray();
     return rows.map(toCounters);
   }
 
-  async claimDecision(scope: Scope, kind: ModelKind, sequence: number): Promise<boolean> {
-    const _id = documentId(scope, kind);
-    if (sequence === 1) {
-      // The only claim that may create the document: a missing document has made no decision yet.
-      return guardedUpsert(this.counters, { _id, $or: [{ decisions: 0 }, { decisions: { $exists: false } }] }, {
-        $set: { decisions: 1 },
-        $setOnInsert: { scope, kind },
-      });
-    }
-    const result = await this.counters.updateOne({ _id, decisions: sequence - 1 }, { $set: { decisions: sequence } });
-    return result.matchedCount > 0;
+  async dueForRecheck(now: number, limit: number): Promise<ScopeCounters[]> {
+    if (limit <= 0) return [];
+    // Filter and sort on recheckAt alone: the `{recheckAt: 1}` index serves both.
+    const rows = await this.counters.find({ recheckAt: { $lte: now } }).sort({ recheckAt: 1 }).limit(limit).toArray();
+    return rows.map(toCounters);
   }
 
-  async markTrained(scope: Scope, kind: ModelKind, update: { requestId: string; consumed: number; trainedAt: number }): Promise<boolean> {
-    const _id = documentId(scope, kind);
-    try {
-      await this.counters.updateOne({ _id }, { $setOnInsert: { scope, kind } }, { upsert: true });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
+  /** Read, change, compare-and-set one document until it lands or `change` says there is nothing to do. */
+  private async changeOne(scope: Scope, kind: ModelKind, change: (state: CounterState) => CounterState | null): Promise<boolean> {
+    const _id = modelKey(scope, kind);
+    for (let round = 0; round < MAX_CONFLICT_ROUNDS; round += 1) {
+      const found = await this.counters.findOne({ _id });
+      const before = found === null ? { counters: emptyCounters(scope, kind), applied: {}, sampleIds: [] } : toState(found);
+      const next = change(before);
+      if (next === null) return false;
+      const landed = await compareAndSetMany(this.counters, [{ expectedRev: found?.rev ?? null, next: toDocument(next) }]);
+      if (landed.has(_id)) return true;
     }
-    // Subtracting with a floor at zero needs the current value: compare-and-set on it, retried when an apply moved it meanwhile.
-    for (;;) {
-      const current = await this.counters.findOne({ _id });
-      if (current === null) throw new Error(`counters ${_id} vanished while marking a training`);
-      if (current.trainedRequests?.includes(update.requestId) === true) return false;
-      const seen = current.sinceLastTraining ?? 0;
-      const result = await this.counters.updateOne(
-        { _id, trainedRequests: { $ne: update.requestId }, sinceLastTraining: current.sinceLastTraining ?? null } as Filter<CounterDocument>,
-        {
-          $set: { sinceLastTraining: Math.max(0, seen - update.consumed), performance: [] },
-          $max: { lastTrainedAt: update.trainedAt },
-          $addToSet: { trainedRequests: update.requestId },
-        },
-      );
-      if (result.modifiedCount > 0) return true;
-    }
+    throw new RelearnError('UNAVAILABLE', `counters ${_id} kept changing under ${MAX_CONFLICT_ROUNDS} attempts`, { retriable: true });
   }
+
+  addSample(scope: Scope, kind: ModelKind, sample: { id: string; value: number; window: number }): Promise<boolean> {
+    return this.changeOne(scope, kind, (state) => addSample(state, sample));
+  }
+
+  markTrained(scope: Scope, kind: ModelKind, update: { requestId: string; consumed: number; trainedAt: number }): Promise<boolean> {
+    return this.changeOne(scope, kind, (state) => closeDecision(state, update.requestId, { kind: 'trained', consumed: update.consumed, at: update.trainedAt }));
+  }
+
+  markFailed(scope: Scope, kind: ModelKind, update: { requestId: string; consumed: number; failedAt: number }): Promise<boolean> {
+    return this.changeOne(scope, kind, (state) => closeDecision(state, update.requestId, { kind: 'failed', consumed: update.consumed, at: update.failedAt }));
+  }
+
+  closeDecision(scope: Scope, kind: ModelKind, requestId: string, now: number): Promise<boolean> {
+    return this.changeOne(scope, kind, (state) => closeDecision(state, requestId, { kind: 'closed', at: now }));
+  }
+}
+
+/** Nothing the planner controls changed: no write needed. */
+function sameDecisionState(a: ScopeCounters, b: ScopeCounters): boolean {
+  return a.recheckAt === b.recheckAt && a.decisions === b.decisions && JSON.stringify(a.followUp) === JSON.stringify(b.followUp);
 }

@@ -1,4 +1,4 @@
-import type { Collection, Db, Filter } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type Db, type Filter } from 'mongodb';
 
 import type { Decision } from '../../domain/decision.js';
 import type { ModelKind } from '../../domain/model-kind.js';
@@ -12,9 +12,11 @@ import { nextSequence } from './next-sequence.js';
 interface DecisionDocument extends Omit<Decision, 'decisionId'> {
   _id: string;
   seq: number;
+  /** Until when a relay holds it for publishing; 0 when none does. */
+  publishLease?: number;
 }
 
-function toDecision({ _id, seq: _seq, ...rest }: DecisionDocument): Decision {
+function toDecision({ _id, seq: _seq, publishLease: _lease, ...rest }: DecisionDocument): Decision {
   return { decisionId: _id, ...rest };
 }
 
@@ -35,7 +37,7 @@ export class MongoDecisionOutbox implements DecisionOutbox {
     const { decisionId, ...rest } = decision;
     const seq = await nextSequence(this.db, MONGO_COLLECTIONS.decisions);
     try {
-      await this.decisions.insertOne({ _id: decisionId, ...structuredClone(rest), seq });
+      await this.decisions.insertOne({ _id: decisionId, ...structuredClone(rest), seq, publishLease: 0 });
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
@@ -43,14 +45,42 @@ export class MongoDecisionOutbox implements DecisionOutbox {
     }
   }
 
+  async recordMany(decisions: readonly Decision[]): Promise<number> {
+    if (decisions.length === 0) return 0;
+    // One sequence reservation for the batch: `seq` only orders publication.
+    const last = await nextSequence(this.db, MONGO_COLLECTIONS.decisions, decisions.length);
+    const documents = decisions.map(({ decisionId, ...rest }, index): DecisionDocument => ({ _id: decisionId, ...structuredClone(rest), seq: last - decisions.length + 1 + index, publishLease: 0 }));
+    try {
+      const result = await this.decisions.insertMany(documents, { ordered: false });
+      return result.insertedCount;
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const errors = (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]) as readonly { code: number }[];
+      if (errors.some((writeError) => writeError.code !== 11000)) throw error;
+      // insertedCount is unreliable after duplicates on some servers: count what was refused instead.
+      return documents.length - errors.length;
+    }
+  }
+
+  async claimPublication(decisionId: string, now: number, leaseMs: number): Promise<boolean> {
+    // `{_id, publishLease}` is the exact key of an index; a published decision's lease is pushed to the end of time.
+    const result = await this.decisions.updateOne({ _id: decisionId, publishLease: { $lte: now } }, { $set: { publishLease: now + leaseMs } });
+    return result.modifiedCount > 0;
+  }
+
+  async releasePublication(decisionId: string): Promise<void> {
+    await this.decisions.updateOne({ _id: decisionId, publishedAt: null }, { $set: { publishLease: 0 } });
+  }
+
   async pending(limit: number): Promise<Decision[]> {
     if (limit <= 0) return [];
-    const rows = await this.decisions.find({ publishedAt: null }).sort({ seq: 1 }).limit(limit).toArray();
-    return rows.map(toDecision);
+    // Filter on publishedAt alone (its own index); the few pending ones are ordered here.
+    const rows = await this.decisions.find({ publishedAt: null }).limit(limit).toArray();
+    return rows.sort((a, b) => a.seq - b.seq).map(toDecision);
   }
 
   async markPublished(decisionId: string, at: number): Promise<void> {
-    await this.decisions.updateOne({ _id: decisionId, publishedAt: null }, { $set: { publishedAt: at } });
+    await this.decisions.updateOne({ _id: decisionId, publishedAt: null }, { $set: { publishedAt: at, publishLease: Number.MAX_SAFE_INTEGER } });
   }
 
   async get(decisionId: string): Promise<Decision | null> {

@@ -1,19 +1,27 @@
-import type { Collection, Db, Filter } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Db, type Filter } from 'mongodb';
 
-import type { ExpenseRecorded, LabelRecorded, SheetSubmitted, TransactionRecorded } from '../../domain/events.js';
+import type { InputEvent, SheetSubmitted } from '../../domain/events.js';
+import { inputEventKey, inputItemKey } from '../../domain/input-event-keys.js';
+import { labelItem, type ItemLabelState, type LatestLabel } from '../../domain/item-labeling.js';
+import { RelearnError } from '../../domain/errors.js';
+import { orgScope } from '../../domain/scope.js';
+import { scopedKey } from '../../domain/store-keys.js';
 import type {
   AppendOutcome,
+  AppendResult,
   EventPosition,
   EventStore,
   HistoryQuery,
-  LabelAppend,
+  PositionedEvent,
+  SheetRef,
   StoredExpense,
   StoredTransaction,
 } from '../../ports/event-store.js';
-import { isDuplicateKeyError } from './is-duplicate-key-error.js';
+import { compareAndSetMany, newRevision, type Revisioned, type StringKeyed } from './compare-and-set.js';
+import { DUPLICATE_KEY_CODE } from './is-duplicate-key-error.js';
 import { MONGO_COLLECTIONS } from './mongo-collections.js';
 
-type EventType = 'transaction' | 'expense' | 'sheet' | 'label';
+type EventType = InputEvent['type'];
 
 interface EventDocument {
   _id: string;
@@ -21,53 +29,68 @@ interface EventDocument {
   position: EventPosition;
 }
 
-/**
- * One stored transaction or expense. `row` is what readers get back; the other fields
- * record how it got its label, so every step can be repeated after a crash with the
- * same answer.
- */
-interface ItemDocument<Row> {
-  _id: string;
+/** One stored transaction or expense: `row` is what readers get back, the rest how it got its label. */
+interface ItemDocument<Row> extends Revisioned, Omit<ItemLabelState, 'label'> {
   row: Row;
-  /** The event that inserted the row: only its redelivery reports `labeled` again. */
-  insertedBy: string;
-  labeledAtInsert: boolean;
-  /** recordedAt of the label event the row's label came from; null while it is its own category. */
-  labelRecordedAt: number | null;
-  /** The label event that turned the unlabeled row into a labeled one. */
-  firstLabelEvent: string | null;
 }
 
-/** The latest label given to an item, kept whether or not the item has arrived. */
-interface LabelDocument {
+interface LabelDocument extends LatestLabel {
   _id: string;
-  label: string;
-  recordedAt: number;
+  eventId: string;
 }
 
+/** A submitted sheet and its analysis: pending while `analysedAt` is null, leased until `analysisLease`. */
 interface SheetDocument {
   _id: string;
   row: SheetSubmitted;
+  analysedAt: number | null;
+  analysisLease: number;
 }
+
+/** A record sent to the DLQ, by source position and content (a re-created topic reuses positions). */
+interface DeadLetterDocument {
+  _id: string;
+  at: number;
+}
+
+type AnyItem = StoredTransaction | StoredExpense;
+
+/** Concurrent labelers of one item retry this often before the batch fails (and is redelivered). */
+const MAX_CONFLICT_ROUNDS = 20;
 
 function samePosition(a: EventPosition, b: EventPosition): boolean {
   return a.topic === b.topic && a.partition === b.partition && a.offset === b.offset;
 }
 
-function itemKey(scopeType: 'user' | 'org', scopeId: string, itemId: string): string {
-  return `${scopeType}:${scopeId}/${itemId}`;
+function bulkWriteErrors(error: unknown): { index: number; code: number }[] | null {
+  if (!(error instanceof MongoBulkWriteError)) return null;
+  const errors = (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]) as readonly { index: number; code: number }[];
+  return errors.map((writeError) => ({ index: writeError.index, code: writeError.code }));
 }
 
-/** Applies a label to an item unless the item already carries a label given later. */
-function notNewerThan<Row>(key: string, recordedAt: number): Filter<ItemDocument<Row>> {
-  return { _id: key, $or: [{ labelRecordedAt: null }, { labelRecordedAt: { $lte: recordedAt } }] };
+/** Runs an unordered bulk write in which duplicate keys are expected (inserts that lost to an earlier one) and harmless. */
+async function bulkIgnoringDuplicates(collection: Collection<StringKeyed>, operations: AnyBulkWriteOperation<StringKeyed>[]): Promise<Set<number>> {
+  const duplicates = new Set<number>();
+  if (operations.length === 0) return duplicates;
+  try {
+    await collection.bulkWrite(operations, { ordered: false });
+  } catch (error) {
+    const errors = bulkWriteErrors(error);
+    if (errors === null || errors.some((writeError) => writeError.code !== DUPLICATE_KEY_CODE)) throw error;
+    for (const writeError of errors) duplicates.add(writeError.index);
+  }
+  return duplicates;
 }
 
 /**
- * The event store on MongoDB, idempotent by eventId: the event's `_id` is its eventId,
- * so the `_id` index admits it once; on a duplicate key the stored position tells a
- * redelivery from a producer's resend. A redelivery repeats the effects, and every
- * effect is an insert-if-absent or a guarded update, so repeating it changes nothing.
+ * The event store on MongoDB, a batch at a time. An event's `_id` is its scope and
+ * eventId, so one unordered insert admits each event once; for the keys refused as
+ * duplicates, one `$in` read of their stored positions tells a redelivery (same
+ * position: its effects are repeated, idempotently) from a producer's resend (no effect).
+ * Items are inserted if absent; labels are kept per item (the latest by recordedAt) and
+ * applied to items by a compare-and-set on the item's revision, which also records which
+ * event gets the credit for labeling it. Every hot query filters on `_id` alone or on
+ * `{_id, rev}` / `{_id, recordedAt}`, each the exact key of an index.
  */
 export class MongoEventStore implements EventStore {
   private readonly events: Collection<EventDocument>;
@@ -75,6 +98,7 @@ export class MongoEventStore implements EventStore {
   private readonly expenseRows: Collection<ItemDocument<StoredExpense>>;
   private readonly sheets: Collection<SheetDocument>;
   private readonly labels: Collection<LabelDocument>;
+  private readonly deadLetters: Collection<DeadLetterDocument>;
 
   constructor(db: Db) {
     this.events = db.collection(MONGO_COLLECTIONS.events);
@@ -82,127 +106,145 @@ export class MongoEventStore implements EventStore {
     this.expenseRows = db.collection(MONGO_COLLECTIONS.expenses);
     this.sheets = db.collection(MONGO_COLLECTIONS.sheets);
     this.labels = db.collection(MONGO_COLLECTIONS.labels);
+    this.deadLetters = db.collection(MONGO_COLLECTIONS.deadLetters);
   }
 
-  private async admit(eventId: string, type: EventType, position: EventPosition): Promise<AppendOutcome> {
-    try {
-      await this.events.insertOne({ _id: eventId, type, position: { ...position } });
-      return 'inserted';
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
-    const seen = await this.events.findOne({ _id: eventId });
-    if (seen === null) throw new Error(`event ${eventId} was refused as a duplicate but cannot be read back`);
-    return samePosition(seen.position, position) ? 'redelivered' : 'duplicate';
-  }
-
-  /** Inserts the row unless one with this key exists; a concurrent insert of the same key is not an error. */
-  private async insertItem<Row>(collection: Collection<ItemDocument<Row>>, document: ItemDocument<Row>): Promise<void> {
-    try {
-      await collection.updateOne({ _id: document._id }, { $setOnInsert: document }, { upsert: true });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
-  }
-
-  async appendTransaction(event: TransactionRecorded, position: EventPosition): Promise<{ outcome: AppendOutcome; labeled: boolean }> {
-    const outcome = await this.admit(event.eventId, 'transaction', position);
-    if (outcome === 'duplicate') return { outcome, labeled: false };
-    const key = itemKey('user', event.userId, event.transactionId);
-    const pending = await this.labels.findOne({ _id: key });
-    const label = pending?.label ?? event.category;
-    await this.insertItem(this.transactionRows, {
-      _id: key,
-      row: { ...event, label },
-      insertedBy: event.eventId,
-      labeledAtInsert: label !== null,
-      labelRecordedAt: pending?.recordedAt ?? null,
-      firstLabelEvent: null,
+  async appendBatch(events: readonly PositionedEvent[]): Promise<AppendResult[]> {
+    if (events.length === 0) return [];
+    const outcomes = await this.admit(events);
+    const live = events.filter((_, index) => outcomes[index] !== 'duplicate');
+    await Promise.all([this.storeLatestLabels(live), this.insertItems(live, 'transaction'), this.insertItems(live, 'expense'), this.insertSheets(live)]);
+    const [transactions, expenses] = await Promise.all([this.reconcile(live, 'user'), this.reconcile(live, 'org')]);
+    return events.map(({ input }, index): AppendResult => {
+      const outcome = outcomes[index] ?? 'duplicate';
+      const key = inputItemKey(input);
+      const items = input.type === 'transaction' || (input.type === 'label' && input.event.scope.type === 'user') ? transactions : expenses;
+      const stored = key === null ? undefined : items.get(key);
+      if (outcome === 'duplicate' || stored === undefined) return { outcome, labeled: false, item: stored === undefined ? null : { ...stored.row } };
+      return { outcome, labeled: stored.labeledBy === input.event.eventId, item: { ...stored.row } };
     });
-    if (pending === null) await this.adoptLateLabel(this.transactionRows, key, event.eventId);
-    const stored = await this.transactionRows.findOne({ _id: key });
-    return { outcome, labeled: stored !== null && stored.insertedBy === event.eventId && stored.labeledAtInsert };
   }
 
-  async appendExpense(event: ExpenseRecorded, position: EventPosition): Promise<{ outcome: AppendOutcome }> {
-    const outcome = await this.admit(event.eventId, 'expense', position);
-    if (outcome === 'duplicate') return { outcome };
-    const key = itemKey('org', event.orgId, event.expenseId);
-    const pending = await this.labels.findOne({ _id: key });
-    await this.insertItem(this.expenseRows, {
-      _id: key,
-      row: { ...event, label: pending?.label ?? null },
-      insertedBy: event.eventId,
-      labeledAtInsert: pending !== null,
-      labelRecordedAt: pending?.recordedAt ?? null,
-      firstLabelEvent: null,
+  /** One unordered insert for the batch; refused keys are read back to tell redeliveries from resends. */
+  private async admit(events: readonly PositionedEvent[]): Promise<AppendOutcome[]> {
+    const documents = events.map(({ input, position }): EventDocument => ({ _id: inputEventKey(input), type: input.type, position: { ...position } }));
+    const refused = new Set<number>();
+    try {
+      await this.events.insertMany(documents, { ordered: false });
+    } catch (error) {
+      const errors = bulkWriteErrors(error);
+      if (errors === null || errors.some((writeError) => writeError.code !== DUPLICATE_KEY_CODE)) throw error;
+      for (const writeError of errors) refused.add(writeError.index);
+    }
+    if (refused.size === 0) return documents.map(() => 'inserted');
+    const refusedKeys = [...new Set([...refused].map((index) => documents[index]?._id ?? ''))];
+    const stored = new Map((await this.events.find({ _id: { $in: refusedKeys } }).toArray()).map((document) => [document._id, document.position]));
+    return documents.map((document, index): AppendOutcome => {
+      if (!refused.has(index)) return 'inserted';
+      const position = stored.get(document._id);
+      if (position === undefined) throw new RelearnError('UNAVAILABLE', `event ${document._id} was refused as a duplicate but cannot be read back`, { retriable: true });
+      return samePosition(position, document.position) ? 'redelivered' : 'duplicate';
     });
-    if (pending === null) await this.adoptLateLabel(this.expenseRows, key, event.eventId);
-    return { outcome };
+  }
+
+  /** The latest label per item: one guarded upsert per item (the batch's latest label for it), all in one bulk write. */
+  private async storeLatestLabels(live: readonly PositionedEvent[]): Promise<void> {
+    const latest = new Map<string, { label: string; recordedAt: number; eventId: string }>();
+    for (const { input } of live) {
+      if (input.type !== 'label') continue;
+      const key = inputItemKey(input) ?? '';
+      const seen = latest.get(key);
+      if (seen === undefined || seen.recordedAt <= input.event.recordedAt) latest.set(key, { label: input.event.label, recordedAt: input.event.recordedAt, eventId: input.event.eventId });
+    }
+    // A newer label stored already makes the guarded upsert try an insert of an existing _id: a duplicate key, meaning "keep the newer one".
+    await bulkIgnoringDuplicates(
+      this.labels as unknown as Collection<StringKeyed>,
+      [...latest].map(([key, label]) => ({
+        updateOne: { filter: { _id: key, recordedAt: { $lte: label.recordedAt } }, update: { $set: label }, upsert: true },
+      })),
+    );
+  }
+
+  private async insertItems(live: readonly PositionedEvent[], type: 'transaction' | 'expense'): Promise<void> {
+    const firstByKey = new Map<string, Omit<ItemDocument<AnyItem>, 'rev'>>();
+    for (const { input } of live) {
+      if (input.type !== type) continue;
+      const key = inputItemKey(input) ?? '';
+      if (firstByKey.has(key)) continue;
+      const category = input.type === 'transaction' ? input.event.category : null;
+      firstByKey.set(key, {
+        _id: key,
+        row: { ...input.event, label: category },
+        insertedBy: input.event.eventId,
+        labelRecordedAt: null,
+        labeledBy: category === null ? null : input.event.eventId,
+      });
+    }
+    const collection = (type === 'transaction' ? this.transactionRows : this.expenseRows) as unknown as Collection<StringKeyed>;
+    await bulkIgnoringDuplicates(
+      collection,
+      [...firstByKey.values()].map((document) => ({
+        updateOne: { filter: { _id: document._id as string }, update: { $setOnInsert: { ...document, rev: newRevision() } }, upsert: true },
+      })),
+    );
+  }
+
+  private async insertSheets(live: readonly PositionedEvent[]): Promise<void> {
+    const operations: AnyBulkWriteOperation<StringKeyed>[] = [];
+    for (const { input } of live) {
+      if (input.type !== 'sheet') continue;
+      const _id = scopedKey(orgScope(input.event.orgId), input.event.sheetId);
+      operations.push({ updateOne: { filter: { _id }, update: { $setOnInsert: { row: { ...input.event }, analysedAt: null, analysisLease: 0 } }, upsert: true } });
+    }
+    await bulkIgnoringDuplicates(this.sheets as unknown as Collection<StringKeyed>, operations);
   }
 
   /**
-   * A label stored while its item was being inserted found no item to label, and the
-   * insert had read no label: look again after the insert. The row takes the label as
-   * labeled-at-insert only while it is still unlabeled, the same condition under which
-   * the label event claims it, so exactly one of the two reports the row as newly labeled.
+   * Gives the batch's items (user scope: transactions; org scope: expenses) the latest
+   * label stored for them, by compare-and-set; re-reads and redoes the items another
+   * process changed meanwhile. Returns the items as stored afterwards.
    */
-  private async adoptLateLabel<Row>(collection: Collection<ItemDocument<Row>>, key: string, eventId: string): Promise<void> {
-    const late = await this.labels.findOne({ _id: key });
-    if (late === null) return;
-    await collection.updateOne({ _id: key, insertedBy: eventId, 'row.label': null, firstLabelEvent: null }, {
-      $set: { 'row.label': late.label, labelRecordedAt: late.recordedAt, labeledAtInsert: true },
-    });
-  }
-
-  async appendSheet(event: SheetSubmitted, position: EventPosition): Promise<{ outcome: AppendOutcome }> {
-    const outcome = await this.admit(event.eventId, 'sheet', position);
-    if (outcome === 'duplicate') return { outcome };
-    try {
-      await this.sheets.updateOne({ _id: event.sheetId }, { $setOnInsert: { row: { ...event } } }, { upsert: true });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
+  private async reconcile(live: readonly PositionedEvent[], scopeType: 'user' | 'org'): Promise<Map<string, ItemDocument<AnyItem>>> {
+    const eventIds = new Set<string>();
+    const labelEventByKey = new Map<string, { eventId: string; recordedAt: number }>();
+    const keys = new Set<string>();
+    for (const { input } of live) {
+      const isItem = scopeType === 'user' ? input.type === 'transaction' : input.type === 'expense';
+      const isLabel = input.type === 'label' && input.event.scope.type === scopeType;
+      if (!isItem && !isLabel) continue;
+      const key = inputItemKey(input) ?? '';
+      keys.add(key);
+      eventIds.add(input.event.eventId);
+      if (input.type === 'label') {
+        const seen = labelEventByKey.get(key);
+        if (seen === undefined || seen.recordedAt <= input.event.recordedAt) labelEventByKey.set(key, { eventId: input.event.eventId, recordedAt: input.event.recordedAt });
+      }
     }
-    return { outcome };
-  }
-
-  async appendLabel(event: LabelRecorded, position: EventPosition): Promise<LabelAppend> {
-    const outcome = await this.admit(event.eventId, 'label', position);
-    const key = itemKey(event.scope.type, event.scope.id, event.itemId);
-    if (outcome !== 'duplicate') await this.applyLabel(key, event);
-    const stored = event.scope.type === 'user' ? await this.transactionRows.findOne({ _id: key }) : await this.expenseRows.findOne({ _id: key });
-    return {
-      outcome,
-      newlyLabeled: outcome !== 'duplicate' && stored !== null && stored.firstLabelEvent === event.eventId,
-      item: stored === null ? null : { ...stored.row },
-    };
-  }
-
-  private async applyLabel(key: string, event: LabelRecorded): Promise<void> {
-    // Last label wins by the time it was given, so a late-arriving old correction cannot undo a newer one.
-    try {
-      await this.labels.updateOne(
-        { _id: key, recordedAt: { $lte: event.recordedAt } },
-        { $set: { label: event.label, recordedAt: event.recordedAt } },
-        { upsert: true },
-      );
-    } catch (error) {
-      // The guard failed on an existing document: a newer label is stored already.
-      if (!isDuplicateKeyError(error)) throw error;
+    const stored = new Map<string, ItemDocument<AnyItem>>();
+    if (keys.size === 0) return stored;
+    const collection = (scopeType === 'user' ? this.transactionRows : this.expenseRows) as unknown as Collection<ItemDocument<AnyItem>>;
+    const latest = new Map((await this.labels.find({ _id: { $in: [...keys] } }).toArray()).map((document) => [document._id, document]));
+    let open = [...keys];
+    for (let round = 0; open.length > 0; round += 1) {
+      if (round >= MAX_CONFLICT_ROUNDS) throw new RelearnError('UNAVAILABLE', `${open.length} items kept changing under ${MAX_CONFLICT_ROUNDS} attempts`, { retriable: true });
+      const items = await collection.find({ _id: { $in: open } }).toArray();
+      const writes = [];
+      for (const item of items) {
+        const next = labelItem({ ...item, label: item.row.label }, latest.get(item._id) ?? null, { eventIds, labelEventId: labelEventByKey.get(item._id)?.eventId ?? null });
+        if (next === null) {
+          stored.set(item._id, item);
+          continue;
+        }
+        const { label, ...fields } = next;
+        writes.push({ expectedRev: item.rev, next: { ...item, ...fields, row: { ...item.row, label } } });
+      }
+      const landed = await compareAndSetMany(collection, writes);
+      for (const write of writes) if (landed.has(write.next._id)) stored.set(write.next._id, { ...write.next, rev: '' });
+      // Keys with no item yet (a label ahead of its item) are done: the item's insert adopts the label later.
+      const present = new Set(items.map((item) => item._id));
+      open = open.filter((key) => present.has(key) && !stored.has(key));
     }
-    const latest = (await this.labels.findOne({ _id: key })) ?? { _id: key, label: event.label, recordedAt: event.recordedAt };
-    if (event.scope.type === 'user') await this.labelItem(this.transactionRows, key, event.eventId, latest);
-    else await this.labelItem(this.expenseRows, key, event.eventId, latest);
-  }
-
-  /** Gives the item the latest label; `eventId` is the label event being applied. */
-  private async labelItem<Row>(collection: Collection<ItemDocument<Row>>, key: string, eventId: string, latest: LabelDocument): Promise<void> {
-    const labelFields = { 'row.label': latest.label, labelRecordedAt: latest.recordedAt };
-    // Only the first label on an unlabeled row claims it; the filter makes that claim happen once.
-    await collection.updateOne({ _id: key, 'row.label': null, firstLabelEvent: null }, {
-      $set: { ...labelFields, firstLabelEvent: eventId },
-    });
-    await collection.updateOne(notNewerThan<Row>(key, latest.recordedAt), { $set: labelFields });
+    return stored;
   }
 
   private async history<Row extends { occurredAt: number }>(
@@ -230,13 +272,44 @@ export class MongoEventStore implements EventStore {
   }
 
   async sheetExpenses(sheetId: string): Promise<StoredExpense[]> {
+    // Filter on row.sheetId alone: the `{'row.sheetId': 1}` index is its exact key.
     const rows = await this.expenseRows.find({ 'row.sheetId': sheetId }).sort({ 'row.occurredAt': 1, _id: 1 }).toArray();
     return rows.map((document) => document.row);
   }
 
   async sheet(sheetId: string): Promise<SheetSubmitted | null> {
-    const found = await this.sheets.findOne({ _id: sheetId });
+    const found = await this.sheets.findOne({ 'row.sheetId': sheetId });
     return found === null ? null : found.row;
+  }
+
+  async pendingAnalyses(limit: number): Promise<SheetSubmitted[]> {
+    if (limit <= 0) return [];
+    // Filter on analysedAt alone (the `{analysedAt: 1}` index); a handful are pending at a time, so sorting them here is cheap.
+    const rows = await this.sheets.find({ analysedAt: null }).limit(limit).toArray();
+    return rows.map((document) => document.row).sort((a, b) => a.submittedAt - b.submittedAt);
+  }
+
+  async claimAnalysis(sheet: SheetRef, now: number, leaseMs: number): Promise<boolean> {
+    // `{_id, analysisLease}` is the exact key of an index: the guard costs no scan.
+    const result = await this.sheets.updateOne({ _id: scopedKey(orgScope(sheet.orgId), sheet.sheetId), analysisLease: { $lte: now } }, { $set: { analysisLease: now + leaseMs } });
+    return result.modifiedCount > 0;
+  }
+
+  async markAnalysed(sheet: SheetRef, at: number): Promise<void> {
+    await this.sheets.updateOne({ _id: scopedKey(orgScope(sheet.orgId), sheet.sheetId) }, { $set: { analysedAt: at, analysisLease: Number.MAX_SAFE_INTEGER } });
+  }
+
+  async deadLettered(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const found = await this.deadLetters.find({ _id: { $in: [...keys] } }, { projection: { _id: 1 } }).toArray();
+    return new Set(found.map((document) => document._id));
+  }
+
+  async recordDeadLettered(keys: readonly string[], at: number): Promise<void> {
+    await bulkIgnoringDuplicates(
+      this.deadLetters as unknown as Collection<StringKeyed>,
+      keys.map((_id) => ({ insertOne: { document: { _id, at } } })),
+    );
   }
 
   async stats(): Promise<{ transactions: number; expenses: number; sheets: number; labels: number }> {

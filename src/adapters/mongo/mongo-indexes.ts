@@ -4,24 +4,37 @@ import { MONGO_COLLECTIONS } from './mongo-collections.js';
 
 /**
  * Creates every index the MongoDB adapters rely on; run once at start-up (idempotent).
- * Uniqueness of event ids, decision ids, job ids and model ids comes from `_id`, which is
- * always unique; the indexes here serve the queries and the unique model version.
+ * Uniqueness of event ids, decision ids, job ids and model ids comes from `_id`. Each hot
+ * query's filter keys are exactly one index's keys, so it is served by an index on genuine
+ * MongoDB and on servers that use an index only on an exact key match (docs/storage.md
+ * lists which query uses which index). `{_id: 1, rev: 1}` serves every compare-and-set.
  */
 export async function ensureIndexes(db: Db): Promise<void> {
+  const c = (name: string) => db.collection(name);
   await Promise.all([
-    db.collection(MONGO_COLLECTIONS.events).createIndex({ type: 1 }),
-    db.collection(MONGO_COLLECTIONS.transactions).createIndex({ 'row.userId': 1, 'row.occurredAt': 1 }),
-    db.collection(MONGO_COLLECTIONS.expenses).createIndex({ 'row.orgId': 1, 'row.occurredAt': 1 }),
-    db.collection(MONGO_COLLECTIONS.expenses).createIndex({ 'row.sheetId': 1, 'row.occurredAt': 1 }),
-    db.collection(MONGO_COLLECTIONS.counters).createIndex({ scope: 1, kind: 1 }),
-    db.collection(MONGO_COLLECTIONS.decisions).createIndex({ seq: 1 }, { unique: true }),
-    db.collection(MONGO_COLLECTIONS.decisions).createIndex({ publishedAt: 1, seq: 1 }),
-    db.collection(MONGO_COLLECTIONS.decisions).createIndex({ scope: 1, kind: 1, seq: -1 }),
-    db.collection(MONGO_COLLECTIONS.jobs).createIndex({ seq: -1 }, { unique: true }),
-    db.collection(MONGO_COLLECTIONS.jobs).createIndex({ status: 1, priority: -1, createdAt: 1 }),
-    db.collection(MONGO_COLLECTIONS.jobs).createIndex({ scope: 1, kind: 1, seq: -1 }),
-    db.collection(MONGO_COLLECTIONS.jobLocks).createIndex({ leaseExpiresAt: 1 }),
-    db.collection(MONGO_COLLECTIONS.models).createIndex({ scope: 1, kind: 1, version: 1 }, { unique: true }),
-    db.collection(MONGO_COLLECTIONS.models).createIndex({ trainedAt: -1, version: -1 }),
+    c(MONGO_COLLECTIONS.events).createIndex({ type: 1 }),
+    c(MONGO_COLLECTIONS.transactions).createIndex({ 'row.userId': 1, 'row.occurredAt': 1 }),
+    c(MONGO_COLLECTIONS.transactions).createIndex({ _id: 1, rev: 1 }),
+    c(MONGO_COLLECTIONS.expenses).createIndex({ 'row.orgId': 1, 'row.occurredAt': 1 }),
+    c(MONGO_COLLECTIONS.expenses).createIndex({ 'row.sheetId': 1 }),
+    c(MONGO_COLLECTIONS.expenses).createIndex({ _id: 1, rev: 1 }),
+    c(MONGO_COLLECTIONS.labels).createIndex({ _id: 1, recordedAt: 1 }),
+    c(MONGO_COLLECTIONS.sheets).createIndex({ 'row.sheetId': 1 }),
+    c(MONGO_COLLECTIONS.sheets).createIndex({ analysedAt: 1 }),
+    c(MONGO_COLLECTIONS.sheets).createIndex({ _id: 1, analysisLease: 1 }),
+    c(MONGO_COLLECTIONS.counters).createIndex({ scope: 1, kind: 1 }),
+    c(MONGO_COLLECTIONS.counters).createIndex({ _id: 1, rev: 1 }),
+    c(MONGO_COLLECTIONS.counters).createIndex({ recheckAt: 1 }),
+    c(MONGO_COLLECTIONS.decisions).createIndex({ seq: 1 }, { unique: true }),
+    c(MONGO_COLLECTIONS.decisions).createIndex({ publishedAt: 1 }),
+    c(MONGO_COLLECTIONS.decisions).createIndex({ _id: 1, publishLease: 1 }),
+    c(MONGO_COLLECTIONS.decisions).createIndex({ _id: 1, publishedAt: 1 }),
+    c(MONGO_COLLECTIONS.decisions).createIndex({ scope: 1, kind: 1, seq: -1 }),
+    c(MONGO_COLLECTIONS.jobs).createIndex({ seq: -1 }, { unique: true }),
+    c(MONGO_COLLECTIONS.jobs).createIndex({ status: 1, priority: -1, createdAt: 1 }),
+    c(MONGO_COLLECTIONS.jobs).createIndex({ scope: 1, kind: 1, seq: -1 }),
+    c(MONGO_COLLECTIONS.jobLocks).createIndex({ leaseExpiresAt: 1 }),
+    c(MONGO_COLLECTIONS.models).createIndex({ scope: 1, kind: 1, version: 1 }, { unique: true }),
+    c(MONGO_COLLECTIONS.models).createIndex({ trainedAt: -1, version: -1 }),
   ]);
 }

@@ -15,21 +15,6 @@ export const reasonSchema = z.enum(TRAINING_REASONS as [TrainingReason, ...Train
 const modeSchema = z.enum(['full', 'incremental']);
 const decisionMetricSchema = z.object({ name: z.string(), value: z.number(), threshold: z.number() });
 
-export const countersSchema = z
-  .object({
-    scope: scopeSchema,
-    kind: kindSchema,
-    total: z.number().int(),
-    sinceLastTraining: z.number().int(),
-    sheets: z.number().int(),
-    firstEventAt: epochMs.nullable(),
-    lastEventAt: epochMs.nullable(),
-    lastTrainedAt: epochMs.nullable(),
-    decisions: z.number().int(),
-    performance: z.array(z.number()),
-  })
-  .meta({ id: 'ScopeCounters', description: 'What the retrain policy reads about one (scope, kind)' });
-
 export const championPointerSchema = z
   .object({ kind: kindSchema, version: z.number().int(), since: epochMs })
   .meta({ id: 'ChampionPointer' });
@@ -76,6 +61,28 @@ export const decisionSchema = z
     publishedAt: epochMs.nullable(),
   })
   .meta({ id: 'Decision', description: 'A recorded decision to train, with the figures that caused it' });
+
+export const countersSchema = z
+  .object({
+    scope: scopeSchema,
+    kind: kindSchema,
+    total: z.number().int(),
+    sinceLastTraining: z.number().int(),
+    sheets: z.number().int(),
+    firstEventAt: epochMs.nullable(),
+    lastEventAt: epochMs.nullable(),
+    lastTrainedAt: epochMs.nullable(),
+    decisions: z.number().int(),
+    performance: z.array(z.number()),
+    openDecision: decisionSchema.nullable().meta({ description: 'The decision whose training has not finished: no other is made meanwhile' }),
+    followUp: z
+      .object({ scope: scopeSchema, kind: kindSchema, source: z.string(), at: epochMs, force: z.boolean().optional(), lookbackDays: z.number().int().nullable().optional(), hyperparameters: hyperparametersOfRequest })
+      .nullable()
+      .meta({ description: 'The strongest trigger that arrived while a decision was open; evaluated when it closes' }),
+    lastFailedAt: epochMs.nullable(),
+    recheckAt: epochMs.nullable(),
+  })
+  .meta({ id: 'ScopeCounters', description: 'What the retrain policy reads about one (scope, kind)' });
 
 const trainingRequestedSchema = z.object({
   requestId: z.string(),

@@ -45,7 +45,7 @@ export async function apiOverRun(overrides: Partial<ApiDeps> = {}): Promise<ApiF
 
 export function apiOverPorts(ports: EmbeddedPorts, config: RelearnConfig, overrides: Partial<ApiDeps> = {}): ApiFixture {
   const recorded: Decision[] = [];
-  const decider = new Decider({ counters: ports.counters, outbox: ports.outbox, registry: ports.registry, clock: ports.clock, config, onRecorded: (decision) => recorded.push(decision) });
+  const decider = new Decider({ counters: ports.counters, outbox: ports.outbox, registry: ports.registry, clock: ports.clock, config, onRecorded: (decisions) => recorded.push(...decisions) });
   const metrics = overrides.metrics ?? new RelearnMetrics({ jobs: ports.jobs, registry: ports.registry, lagProbe: ports.bus, defaultMetrics: false });
   const readiness = { report: { ready: true, checks: { kafka: { ok: true }, mongodb: { ok: true } } } as ReadinessReport };
   const deps: ApiDeps = {

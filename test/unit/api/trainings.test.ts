@@ -49,12 +49,27 @@ describe('POST /api/v1/trainings over a finished run', () => {
     ]);
   });
 
-  it('requests every scope with data when all is true, one decision each', async () => {
-    const { requests } = await requestTrainings(api, { all: true });
+  it('requests every scope with data when all is true: one decision each, none where a training is in flight', async () => {
     const counters = await api.ports.counters.list();
+    const inFlight = new Set(counters.filter((row) => row.openDecision !== null).map((row) => `${row.scope}|${row.kind}`));
+    const { requests } = await requestTrainings(api, { all: true });
     expect(requests).toHaveLength(counters.length);
-    expect(new Set(requests.map((request) => request.decisionId)).size).toBe(counters.length);
-    for (const request of requests) expect(await api.ports.outbox.get(request.decisionId ?? '')).toMatchObject({ scope: request.scope, kind: request.kind, reason: 'manual' });
+    for (const request of requests) {
+      if (inFlight.has(`${request.scope}|${request.kind}`)) {
+        expect(request).toMatchObject({ outcome: 'skipped', decisionId: null, reason: expect.stringContaining('queued or running') as string });
+      } else {
+        expect(await api.ports.outbox.get(request.decisionId ?? '')).toMatchObject({ scope: request.scope, kind: request.kind, reason: 'manual' });
+      }
+    }
+    expect(requests.filter((request) => request.outcome === 'requested')).toHaveLength(counters.length - inFlight.size);
+  });
+
+  it('makes one decision and keeps one follow-up for ten forced requests in a row', async () => {
+    await closeOpenDecision(api, 'user:u-0002', 'forecaster');
+    const outcomes = [];
+    for (let index = 0; index < 10; index += 1) outcomes.push((await requestTrainings(api, { scope: 'user:u-0002', kind: 'forecaster', force: true })).requests[0]?.outcome);
+    expect(outcomes.filter((outcome) => outcome === 'requested')).toHaveLength(1);
+    expect((await api.ports.counters.get('user:u-0002', 'forecaster'))?.followUp).toMatchObject({ source: 'manual', force: true });
   });
 
   it('skips scopes below minData as insufficient-data and decides nothing for them', async () => {
@@ -66,6 +81,7 @@ describe('POST /api/v1/trainings over a finished run', () => {
   });
 
   it('validates hyperparameters against the engine’s schema and records them in the decision', async () => {
+    await closeOpenDecision(api, 'org:o-01', 'anomaly');
     const body = await requestTrainings(api, { scope: 'org:o-01', kind: 'anomaly', hyperparameters: { nTrees: 50, sampleSize: 128, contamination: 0.05 } });
     expect(body.requests[0]?.outcome).toBe('requested');
     const decision = await api.ports.outbox.get(body.requests[0]?.decisionId ?? '');
@@ -184,3 +200,9 @@ describe('POST /api/v1/trainings with a running trainer', () => {
     }
   }, 120_000);
 });
+
+/** As a trainer would when the job ends: frees the (scope, kind) for a new decision. */
+async function closeOpenDecision(fixture: ApiFixture, scope: Scope, kind: ModelKind): Promise<void> {
+  const open = (await fixture.ports.counters.get(scope, kind))?.openDecision;
+  if (open != null) await fixture.ports.counters.closeDecision(scope, kind, open.decisionId, fixture.ports.clock.now());
+}

@@ -32,10 +32,7 @@ async function labeledHistory(ports: EmbeddedPorts, userId: string, count: numbe
   const categories = ['groceries', 'transport', 'dining'];
   for (let index = 0; index < count; index += 1) {
     const category = categories[index % categories.length] ?? null;
-    await ports.store.appendTransaction(
-      transaction({ eventId: `e-${index}`, userId, transactionId: `t-${index}`, occurredAt: 1_000 + index * 86_400_000, merchant: `${category} shop`, description: `${category} payment`, amount: -10 - index, category }),
-      position(index),
-    );
+    await ports.store.appendBatch([{ input: { type: 'transaction', event: transaction({ eventId: `e-${index}`, userId, transactionId: `t-${index}`, occurredAt: 1_000 + index * 86_400_000, merchant: `${category} shop`, description: `${category} payment`, amount: -10 - index, category }) }, position: position(index) }]);
   }
 }
 

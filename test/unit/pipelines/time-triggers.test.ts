@@ -1,10 +1,11 @@
+import { throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { ModelKind } from '../../../src/domain/model-kind.js';
 import type { Scope } from '../../../src/domain/scope.js';
-import type { GroupWork } from '../../../src/pipelines/group-work.js';
+import type { Trigger } from '../../../src/domain/trigger.js';
 import { timeTriggers, type TimeTick } from '../../../src/pipelines/time-triggers.js';
-import { settledNow } from './settled-now.js';
+import { settledNow, settledWhen } from './settled-now.js';
 
 describe('timeTriggers', () => {
   it('emits one trigger per candidate per tick, carrying the tick source, time and lookback', () => {
@@ -25,10 +26,10 @@ describe('timeTriggers', () => {
       e: { at: 200, source: 'timer' },
       s: { at: 300, source: 'schedule', lookbackDays: 30 },
     };
-    const expected: Record<string, GroupWork> = {
-      a: { type: 'trigger', trigger: { scope: 'user:u1', kind: 'categorizer', source: 'timer', at: 100, lookbackDays: null } },
-      b: { type: 'trigger', trigger: { scope: 'org:o1', kind: 'anomaly', source: 'timer', at: 100, lookbackDays: null } },
-      c: { type: 'trigger', trigger: { scope: 'user:u2', kind: 'forecaster', source: 'schedule', at: 300, lookbackDays: 30 } },
+    const expected: Record<string, Trigger> = {
+      a: { scope: 'user:u1', kind: 'categorizer', source: 'timer', at: 100, lookbackDays: null },
+      b: { scope: 'org:o1', kind: 'anomaly', source: 'timer', at: 100, lookbackDays: null },
+      c: { scope: 'user:u2', kind: 'forecaster', source: 'schedule', at: 300, lookbackDays: 30 },
     };
     new TestScheduler((actual, wanted) => expect(actual).toEqual(wanted)).run(({ hot, expectObservable }) => {
       const triggers$ = timeTriggers(hot('-t-----e--s-|', ticks), (tick) => {
@@ -39,5 +40,18 @@ describe('timeTriggers', () => {
     });
     // One candidate query per tick, however many scopes it finds.
     expect(asked).toEqual([100, 200, 300]);
+  });
+
+  it('keeps ticking after a candidate query fails, and reports the failure', () => {
+    const errors: unknown[] = [];
+    new TestScheduler((actual, wanted) => expect(actual).toEqual(wanted)).run(({ hot, expectObservable }) => {
+      const triggers$ = timeTriggers(
+        hot('-t--u-|', { t: { at: 1, source: 'timer' }, u: { at: 2, source: 'timer' } }),
+        (tick) => (tick.at === 1 ? settledWhen(throwError(() => new Error('database away'))) : settledNow([{ scope: 'user:u1' as const, kind: 'categorizer' as const }])),
+        (error) => errors.push(error),
+      );
+      expectObservable(triggers$).toBe('----a-|', { a: { scope: 'user:u1', kind: 'categorizer', source: 'timer', at: 2, lookbackDays: null } });
+    });
+    expect(errors).toHaveLength(1);
   });
 });
