@@ -15,7 +15,7 @@
 import { applyCounterDelta } from '../../src/adapters/memory/memory-counter-store.js';
 import { MemoryEventStore } from '../../src/adapters/memory/memory-event-store.js';
 import { prequentialSample } from '../../src/app/live-performance.js';
-import type { RelearnConfig } from '../../src/app/relearn-config.js';
+import type { RelearnConfig } from '../../src/config/relearn-config.js';
 import { loadTrainingRows } from '../../src/app/training-data.js';
 import { emptyCounters, type ScopeCounters } from '../../src/domain/counters.js';
 import { decisionId, REASON_PRIORITY } from '../../src/domain/decision.js';

@@ -1,3 +1,4 @@
+import type { RelearnConfig } from '../config/relearn-config.js';
 import { emptyCounters } from '../domain/counters.js';
 import { decisionId, REASON_PRIORITY, type Decision } from '../domain/decision.js';
 import { evaluateRetrainPolicy, type ChampionFacts, type PolicyVerdict } from '../domain/retrain-policy.js';
@@ -6,7 +7,6 @@ import type { Clock } from '../ports/clock.js';
 import type { CounterStore } from '../ports/counter-store.js';
 import type { DecisionOutbox } from '../ports/decision-outbox.js';
 import type { ModelRegistry } from '../ports/model-registry.js';
-import type { RelearnConfig } from './relearn-config.js';
 
 export interface DeciderDeps {
   counters: CounterStore;
