@@ -12,7 +12,7 @@
 // The report goes to stdout and, for the full fleet, to bench/results/fleet-latest.md.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { defaultConfig } from '../../src/app/relearn-config.js';
+import { defaultConfig } from '../../src/config/relearn-config.js';
 import { fnv1a } from '../../src/domain/features/text-hash.js';
 import type { TrainingMode } from '../../src/domain/events.js';
 import type { StoredTransaction } from '../../src/ports/event-store.js';

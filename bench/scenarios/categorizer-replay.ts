@@ -14,7 +14,7 @@
 // change it) and the daily cron tick (the hourly timer tick applies the same time rule first).
 import { MemoryEventStore } from '../../src/adapters/memory/memory-event-store.js';
 import { prequentialSample } from '../../src/app/live-performance.js';
-import type { RelearnConfig } from '../../src/app/relearn-config.js';
+import type { RelearnConfig } from '../../src/config/relearn-config.js';
 import { loadTrainingRows } from '../../src/app/training-data.js';
 import { applyCounterDelta, emptyCounters, type ScopeCounters } from '../../src/domain/counters.js';
 import { decisionId, REASON_PRIORITY } from '../../src/domain/decision.js';

@@ -18,7 +18,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { defaultConfig, type RelearnConfig } from '../../src/app/relearn-config.js';
+import { defaultConfig, type RelearnConfig } from '../../src/config/relearn-config.js';
 import type { TrainingMode } from '../../src/domain/events.js';
 import { mean } from '../fleet/summary-stats.js';
 import { replayCategorizer } from './categorizer-replay.js';

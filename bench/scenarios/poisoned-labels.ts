@@ -13,7 +13,7 @@
 //   controls                   the full and the incremental challenger without flips: how often the gate promotes an honest retrain
 //   config nTrees 100          the first variant and its control with 100 trees instead of the default 25 (a configuration change)
 import { parseArgs } from 'node:util';
-import { defaultConfig } from '../../src/app/relearn-config.js';
+import { defaultConfig } from '../../src/config/relearn-config.js';
 import type { TrainingMode } from '../../src/domain/events.js';
 import type { StoredTransaction } from '../../src/ports/event-store.js';
 import { SeededRandom } from '../../src/simulate/seeded-random.js';

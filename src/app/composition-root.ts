@@ -18,7 +18,6 @@ import { componentLogger } from '../logging/component-logger.js';
 import type { AvroCodec } from '../ports/avro-codec.js';
 import type { Clock } from '../ports/clock.js';
 import type { ConsumerLagProbe, EventSink } from '../ports/event-bus.js';
-import type { SimulationOptions } from '../simulate/simulation-options.js';
 import type { RelearnPorts } from './relearn-system.js';
 
 // Embedded mode's adapters are imported here; the real ones (kafkajs, the MongoDB driver,
@@ -261,29 +260,4 @@ export async function registerContractSchemas(settings: RelearnSettings): Promis
 export async function connectProduceTransport(settings: RelearnSettings): Promise<{ sink: EventSink; codec: AvroCodec; close(): Promise<void> }> {
   const bus = await kafkaBus(settings);
   return { sink: bus, codec: await registryCodec(settings), close: () => bus.close() };
-}
-
-/**
- * `relearn start --demo`: embedded mode after a short simulation, so the API and the
- * dashboard show real models and decisions. Simulated time then runs on at wall speed.
- */
-export async function embeddedDemoPorts(settings: RelearnSettings, simulation: SimulationOptions): Promise<ServicePorts> {
-  const { runEmbedded } = await import('./embedded-run.js');
-  const { ports, clock } = await runEmbedded(simulation, { config: settings.core });
-  let last = Date.now();
-  const ticker = setInterval(() => {
-    const now = Date.now();
-    clock.set(clock.now() + (now - last));
-    last = now;
-  }, 250);
-  ticker.unref();
-  return {
-    ...ports,
-    lag: ports.bus,
-    probe: () => Promise.resolve({ bus: { ok: true }, stores: { ok: true } }),
-    close: () => {
-      clearInterval(ticker);
-      return Promise.resolve();
-    },
-  };
 }

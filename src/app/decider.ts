@@ -1,3 +1,4 @@
+import type { RelearnConfig } from '../config/relearn-config.js';
 import type { ScopeCounters } from '../domain/counters.js';
 import { decisionId, REASON_PRIORITY, type Decision } from '../domain/decision.js';
 import type { ModelKind } from '../domain/model-kind.js';
@@ -11,7 +12,6 @@ import type { DecisionOutbox } from '../ports/decision-outbox.js';
 import type { ModelRegistry } from '../ports/model-registry.js';
 import { ChampionFactsCache } from './champion-facts-cache.js';
 import { LruMap } from './lru-map.js';
-import type { RelearnConfig } from './relearn-config.js';
 
 export interface DeciderDeps {
   counters: CounterStore;

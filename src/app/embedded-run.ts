@@ -1,10 +1,11 @@
 import { Cron } from 'croner';
+import { defaultConfig, type RelearnConfig } from '../config/relearn-config.js';
+import type { RelearnSettings } from '../config/relearn-settings.js';
 import { topicDefinitions } from '../contract/topic-definitions.js';
 import { ManualClock } from '../adapters/memory/manual-clock.js';
 import { generateEvents } from '../simulate/generate-events.js';
 import type { SimulationOptions } from '../simulate/simulation-options.js';
-import { embeddedPorts, type EmbeddedPorts } from './composition-root.js';
-import { defaultConfig, type RelearnConfig } from './relearn-config.js';
+import { embeddedPorts, type EmbeddedPorts, type ServicePorts } from './composition-root.js';
 import { RelearnSystem } from './relearn-system.js';
 import { buildRunReport, type RunReport } from './run-report.js';
 import { SimulatedProducer } from './simulated-producer.js';
@@ -106,4 +107,28 @@ export async function runEmbedded(
     trainMsByKind[kind] = times.length === 0 ? 0 : Math.round(times.reduce((sum, value) => sum + value, 0) / times.length);
   }
   return { report, timing: { wallMs: Math.round(performance.now() - started), generateMs: Math.round(generateMs), peakRssBytes: peakRss, trainMsByKind }, ports, clock, config };
+}
+
+/**
+ * `relearn start --demo`: embedded mode after a short simulation, so the API and the
+ * dashboard show real models and decisions. Simulated time then runs on at wall speed.
+ */
+export async function embeddedDemoPorts(settings: RelearnSettings, simulation: SimulationOptions): Promise<ServicePorts> {
+  const { ports, clock } = await runEmbedded(simulation, { config: settings.core });
+  let last = Date.now();
+  const ticker = setInterval(() => {
+    const now = Date.now();
+    clock.set(clock.now() + (now - last));
+    last = now;
+  }, 250);
+  ticker.unref();
+  return {
+    ...ports,
+    lag: ports.bus,
+    probe: () => Promise.resolve({ bus: { ok: true }, stores: { ok: true } }),
+    close: () => {
+      clearInterval(ticker);
+      return Promise.resolve();
+    },
+  };
 }

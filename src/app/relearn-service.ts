@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { RelearnConfig } from './relearn-config.js';
+import type { RelearnConfig } from '../config/relearn-config.js';
 import { RelearnSystem, type RelearnPorts, type Role } from './relearn-system.js';
 
 export interface ServiceOptions {

@@ -1,4 +1,5 @@
 import { Subject, merge, type Subscription } from 'rxjs';
+import type { RelearnConfig } from '../config/relearn-config.js';
 import type { Decision } from '../domain/decision.js';
 import { describeError } from '../domain/errors.js';
 import type { ModelKind } from '../domain/model-kind.js';
@@ -21,7 +22,6 @@ import { Decider } from './decider.js';
 import { OutputCodecs } from './event-codecs.js';
 import { IngestRole } from './ingest-role.js';
 import { OutboxRelay } from './outbox-relay.js';
-import type { RelearnConfig } from './relearn-config.js';
 import { SheetAnalyst } from './sheet-analyst.js';
 import { TrainerRole, type TrainingFinished } from './trainer-role.js';
 

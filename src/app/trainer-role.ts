@@ -1,3 +1,4 @@
+import type { RelearnConfig } from '../config/relearn-config.js';
 import type { TopicNames } from '../contract/topic-definitions.js';
 import { describeError, isRelearnError, RelearnError } from '../domain/errors.js';
 import type { TrainingRequested } from '../domain/events.js';
@@ -13,7 +14,6 @@ import { FORECASTER_ENGINE } from '../training/trainers/forecaster-trainer.js';
 import type { TrainingTask } from '../training/training-task.js';
 import type { TrainingWorkerPool } from '../training/worker-pool.js';
 import { modelUpdatedOf, type OutputCodecs } from './event-codecs.js';
-import type { RelearnConfig } from './relearn-config.js';
 import { loadTrainingRows } from './training-data.js';
 
 export interface TrainingFinished {

@@ -1,8 +1,8 @@
+import type { RelearnConfig } from '../config/relearn-config.js';
 import { RelearnError } from '../domain/errors.js';
 import type { TrainingRequested } from '../domain/events.js';
 import { parseScope } from '../domain/scope.js';
 import type { EventStore, StoredExpense, StoredTransaction } from '../ports/event-store.js';
-import type { RelearnConfig } from './relearn-config.js';
 
 const DAY = 86_400_000;
 

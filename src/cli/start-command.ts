@@ -1,12 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { connectServicePorts, embeddedDemoPorts } from '../app/composition-root.js';
-import { startServiceProcess, type RunningServiceProcess } from '../app/service-process.js';
+import { connectServicePorts } from '../app/composition-root.js';
+import { embeddedDemoPorts } from '../app/embedded-run.js';
 import { loadSettings } from '../config/load-settings.js';
 import { isEmbeddedMode, SERVICE_ROLES, type ServiceRole } from '../config/relearn-settings.js';
 import { createLogger } from '../logging/create-logger.js';
 import { resolveSimulationOptions } from '../simulate/simulation-options.js';
 import type { CliContext } from './cli-io.js';
 import { EXIT, ExitWith } from './exit-codes.js';
+import { startServiceProcess, type RunningServiceProcess } from './service-process.js';
 
 interface StartFlags {
   roles?: ServiceRole[];

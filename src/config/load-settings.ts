@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
-import { defaultConfig } from '../app/relearn-config.js';
 import { topicNames, type TopicRole } from '../contract/topic-definitions.js';
 import { checkSettingCombinations } from './check-setting-combinations.js';
 import { deepFreeze } from './deep-freeze.js';
 import { maskSecret } from './mask-settings.js';
+import { defaultConfig } from './relearn-config.js';
 import type { RelearnSettings } from './relearn-settings.js';
 import { isSetting, type Setting, type SettingsTree, type SettingValues } from './setting.js';
 import { SettingsError, type SettingProblem } from './settings-error.js';

@@ -1,4 +1,4 @@
-import type { RelearnConfig } from '../app/relearn-config.js';
+import type { RelearnConfig } from './relearn-config.js';
 
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];

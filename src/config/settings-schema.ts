@@ -5,8 +5,8 @@ import { MODEL_KINDS, type ModelKind } from '../domain/model-kind.js';
 import { DEFAULT_RETRAIN_POLICIES, type RetrainPolicyConfig } from '../domain/policy-config.js';
 import { anomalyEngineNames, classifierEngineNames } from '../engines/engine-names.js';
 import type { Hyperparameters } from '../training/training-task.js';
-import { defaultConfig } from '../app/relearn-config.js';
 import { HYPERPARAMETER_SCHEMAS, HYPERPARAMETERS_EXPECTED } from '../training/hyperparameter-schemas.js';
+import { defaultConfig } from './relearn-config.js';
 import { LOG_LEVELS, SASL_MECHANISMS, SERVICE_ROLES, TOKEN_ACCESS, type ApiToken } from './relearn-settings.js';
 import type { Setting } from './setting.js';
 import {

@@ -1,13 +1,33 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { Subscription } from 'rxjs';
-import type { IngestStats } from '../app/ingest-role.js';
-import type { RelearnSystem } from '../app/relearn-system.js';
+import { Subscription, type Observable } from 'rxjs';
+import type { RelearnConfig } from '../config/relearn-config.js';
 import type { Decision } from '../domain/decision.js';
-import { MODEL_KINDS } from '../domain/model-kind.js';
+import { MODEL_KINDS, type ModelKind } from '../domain/model-kind.js';
+import type { PipelineEvent } from '../pipelines/trigger-pipeline.js';
 import type { ConsumerLagProbe } from '../ports/event-bus.js';
 import { JOB_STATUSES, type JobQueue } from '../ports/job-queue.js';
 import type { ModelRegistry } from '../ports/model-registry.js';
 import { ChampionMetricsCache } from './champion-metrics-cache.js';
+
+/** The counts an ingest role keeps (`IngestRole.stats`) that the metrics read at scrape. */
+export interface IngestCounts {
+  deadLettered: Record<string, number>;
+  /** Records per input topic and outcome (inserted, redelivered, duplicate, dead-lettered). */
+  byTopic: Record<string, Record<string, number>>;
+}
+
+/**
+ * What `observe` reads of a running system; `RelearnSystem` fits. Declared here, not
+ * imported from app, so that app may import the metrics and not the other way round.
+ */
+export interface ObservedSystem {
+  /** What the system did: decisions counted here, other events (analyses, failures) passed over. */
+  readonly events$: Observable<PipelineEvent | { type: 'analysed' | 'component-failed' }>;
+  readonly finished$: Observable<{ kind: ModelKind; status: string; trainMs?: number }>;
+  readonly ingest: { readonly stats: IngestCounts; readonly topics: readonly string[] } | undefined;
+  readonly trainer: object | undefined;
+  readonly config: Pick<RelearnConfig, 'groups' | 'topics'>;
+}
 
 /** A consumer group and the topics whose lag is reported for it. */
 export interface LagTarget {
@@ -42,7 +62,7 @@ type Labels<T extends string> = Record<T, string>;
  */
 export class RelearnMetrics {
   readonly registry = new Registry();
-  private readonly ingestStats: (() => IngestStats | undefined)[] = [];
+  private readonly ingestStats: (() => IngestCounts | undefined)[] = [];
   private readonly lagTargets: LagTarget[];
   private readonly subscriptions = new Subscription();
   private readonly champions: ChampionMetricsCache;
@@ -150,7 +170,7 @@ export class RelearnMetrics {
    * trainings from its subjects, ingest counts from its stats at scrape, and consumer
    * lag of the groups of the roles it runs.
    */
-  observe(system: RelearnSystem): void {
+  observe(system: ObservedSystem): void {
     this.subscriptions.add(
       system.events$.subscribe((event) => {
         if (event.type === 'decided') this.countDecision(event.decision);
@@ -190,7 +210,7 @@ export class RelearnMetrics {
   /** Sets a counter to the sums of a per-key count table over every observed ingest role. */
   private fromIngest<T extends string>(
     counter: Counter<T>,
-    select: (stats: IngestStats) => Record<string, Record<string, number>>,
+    select: (stats: IngestCounts) => Record<string, Record<string, number>>,
     labels: (outer: string, inner: string) => Labels<T>,
   ): void {
     const sums = new Map<string, { labels: Labels<T>; count: number }>();

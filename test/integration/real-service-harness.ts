@@ -8,7 +8,7 @@ import { MongoClient } from 'mongodb';
 import { applyTopics } from '../../src/adapters/kafka/apply-topics.js';
 import { KafkaEventBus } from '../../src/adapters/kafka/kafka-event-bus.js';
 import { connectRealPorts, type RealPorts } from '../../src/app/composition-root.js';
-import { defaultConfig, type RelearnConfig } from '../../src/app/relearn-config.js';
+import { defaultConfig, type RelearnConfig } from '../../src/config/relearn-config.js';
 import { DEFAULT_SERVICE_OPTIONS, RelearnService } from '../../src/app/relearn-service.js';
 import type { Role } from '../../src/app/relearn-system.js';
 import { topicDefinitions, topicNames, type TopicNames } from '../../src/contract/topic-definitions.js';

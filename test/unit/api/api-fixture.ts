@@ -3,7 +3,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { Decider } from '../../../src/app/decider.js';
 import { runEmbedded } from '../../../src/app/embedded-run.js';
 import type { EmbeddedPorts } from '../../../src/app/composition-root.js';
-import type { RelearnConfig } from '../../../src/app/relearn-config.js';
+import type { RelearnConfig } from '../../../src/config/relearn-config.js';
 import { ChampionRollback } from '../../../src/app/champion-rollback.js';
 import { OutputCodecs } from '../../../src/app/event-codecs.js';
 import { TrainingControl } from '../../../src/app/training-control.js';

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/adapters/memory/manual-clock.js';
 import { embeddedPorts } from '../../../src/app/composition-root.js';
-import { defaultConfig } from '../../../src/app/relearn-config.js';
+import { defaultConfig } from '../../../src/config/relearn-config.js';
 import { apiOverPorts } from './api-fixture.js';
 
 interface LogLine {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/adapters/memory/manual-clock.js';
 import { embeddedPorts } from '../../../src/app/composition-root.js';
-import { defaultConfig } from '../../../src/app/relearn-config.js';
+import { defaultConfig } from '../../../src/config/relearn-config.js';
 import type { OpenApiDocument } from '../../../src/api/openapi-document.js';
 import { apiOverPorts, type ApiFixture } from './api-fixture.js';
 

@@ -4,7 +4,7 @@ import { MemoryCounterStore } from '../../../src/adapters/memory/memory-counter-
 import { MemoryDecisionOutbox } from '../../../src/adapters/memory/memory-decision-outbox.js';
 import { MemoryModelRegistry } from '../../../src/adapters/memory/memory-model-registry.js';
 import { Decider } from '../../../src/app/decider.js';
-import { defaultConfig } from '../../../src/app/relearn-config.js';
+import { defaultConfig } from '../../../src/config/relearn-config.js';
 import { TrainingControl, type ManualDecider } from '../../../src/app/training-control.js';
 import { isRelearnError } from '../../../src/domain/errors.js';
 import type { ModelKind } from '../../../src/domain/model-kind.js';

@@ -5,7 +5,7 @@ import { ChampionCache } from '../../../src/app/champion-cache.js';
 import { embeddedPorts } from '../../../src/app/composition-root.js';
 import { Decider } from '../../../src/app/decider.js';
 import { IngestRole } from '../../../src/app/ingest-role.js';
-import { defaultConfig } from '../../../src/app/relearn-config.js';
+import { defaultConfig } from '../../../src/config/relearn-config.js';
 import { SimulatedProducer } from '../../../src/app/simulated-producer.js';
 import { topicDefinitions } from '../../../src/contract/topic-definitions.js';
 import { RelearnError } from '../../../src/domain/errors.js';

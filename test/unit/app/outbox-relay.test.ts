@@ -4,7 +4,7 @@ import { ManualClock } from '../../../src/adapters/memory/manual-clock.js';
 import { embeddedPorts } from '../../../src/app/composition-root.js';
 import { OutputCodecs } from '../../../src/app/event-codecs.js';
 import { OutboxRelay } from '../../../src/app/outbox-relay.js';
-import { defaultConfig } from '../../../src/app/relearn-config.js';
+import { defaultConfig } from '../../../src/config/relearn-config.js';
 import { SimulatedProducer } from '../../../src/app/simulated-producer.js';
 import { topicDefinitions } from '../../../src/contract/topic-definitions.js';
 import type { Decision } from '../../../src/domain/decision.js';

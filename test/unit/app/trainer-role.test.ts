@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/adapters/memory/manual-clock.js';
 import { embeddedPorts, type EmbeddedPorts } from '../../../src/app/composition-root.js';
 import { OutputCodecs } from '../../../src/app/event-codecs.js';
-import { defaultConfig } from '../../../src/app/relearn-config.js';
+import { defaultConfig } from '../../../src/config/relearn-config.js';
 import { SimulatedProducer } from '../../../src/app/simulated-producer.js';
 import { TrainerRole, type TrainingFinished } from '../../../src/app/trainer-role.js';
 import { topicDefinitions } from '../../../src/contract/topic-definitions.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../../src/app/relearn-config.js';
+import { defaultConfig } from '../../../src/config/relearn-config.js';
 import { loadSettings, resolveSettings } from '../../../src/config/load-settings.js';
 import { SettingsError, type SettingProblem } from '../../../src/config/settings-error.js';
 import { DEFAULT_RETRAIN_POLICIES } from '../../../src/domain/policy-config.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/adapters/memory/manual-clock.js';
 import { embeddedPorts } from '../../../src/app/composition-root.js';
-import { defaultConfig } from '../../../src/app/relearn-config.js';
+import { defaultConfig } from '../../../src/config/relearn-config.js';
 import type { OpenApiDocument, OpenApiOperation } from '../../../src/api/openapi-document.js';
 import { dashboardAssets } from '../../../src/dashboard/dashboard-assets.js';
 import { apiOverPorts, type ApiFixture } from '../api/api-fixture.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/adapters/memory/manual-clock.js';
 import { embeddedPorts, type EmbeddedPorts } from '../../../src/app/composition-root.js';
-import { defaultConfig } from '../../../src/app/relearn-config.js';
+import { defaultConfig } from '../../../src/config/relearn-config.js';
 import { RelearnSystem } from '../../../src/app/relearn-system.js';
 import { SimulatedProducer } from '../../../src/app/simulated-producer.js';
 import { topicDefinitions } from '../../../src/contract/topic-definitions.js';

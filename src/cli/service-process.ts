@@ -5,17 +5,17 @@ import type { Logger } from 'pino';
 
 import { apiStores } from '../api/api-deps.js';
 import { buildApiServer } from '../api/build-api-server.js';
-import { INPUT_ROLES, topicDefinitions } from '../contract/topic-definitions.js';
+import { ChampionRollback } from '../app/champion-rollback.js';
+import type { ServicePorts } from '../app/composition-root.js';
+import { DEFAULT_SERVICE_OPTIONS, RelearnService } from '../app/relearn-service.js';
+import type { Role } from '../app/relearn-system.js';
+import { logServiceActivity } from '../app/service-activity-log.js';
+import { TrainingControl } from '../app/training-control.js';
 import type { RelearnSettings, ServiceRole } from '../config/relearn-settings.js';
+import { INPUT_ROLES, topicDefinitions } from '../contract/topic-definitions.js';
 import { dashboardAssets } from '../dashboard/dashboard-assets.js';
 import { componentLogger } from '../logging/component-logger.js';
 import { RelearnMetrics } from '../metrics/relearn-metrics.js';
-import type { ServicePorts } from './composition-root.js';
-import { DEFAULT_SERVICE_OPTIONS, RelearnService } from './relearn-service.js';
-import type { Role } from './relearn-system.js';
-import { ChampionRollback } from './champion-rollback.js';
-import { logServiceActivity } from './service-activity-log.js';
-import { TrainingControl } from './training-control.js';
 
 /** The topics relearn itself writes: it registers their schemas at start (as serializers with auto-registration would). */
 const OUTPUT_ROLES = ['training-requests', 'model-updates', 'sheet-analyses'] as const;
