@@ -237,11 +237,12 @@ launch_kafka() {
   mkdir -p "$data"
   kafka_properties "$data" >"$props"
   if [[ ! -f "$data/meta.properties" ]]; then
-    # A Kafka cluster id is 16 random bytes in URL-safe base64 without padding.
+    # A Kafka cluster id is 16 random bytes in URL-safe base64 without padding. One in 64
+    # starts with '-', which `-t <id>` would parse as an option: pass it as --cluster-id=<id>.
     local cluster_id
     cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
     java -XX:TieredStopAtLevel=1 "-Dlog4j.configuration=file:$SCRIPTS/kafka/log4j.properties" \
-      -cp "$libs/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$props" \
+      -cp "$libs/*" kafka.tools.StorageTool format "--cluster-id=$cluster_id" -c "$props" \
       >"$LOG_DIR/kafka-format.log" 2>&1 || {
       tail -n 20 "$LOG_DIR/kafka-format.log" >&2
       die "kafka: formatting $data failed"
