@@ -44,7 +44,9 @@ export async function compareAndSetMany<T extends Revisioned>(collection: Collec
   let allLanded = false;
   try {
     const result = await (collection as unknown as Collection<StringKeyed>).bulkWrite(operations, { ordered: false });
-    allLanded = result.insertedCount + result.matchedCount === operations.length;
+    // Inserts are always verified by reading back: some servers report a refused duplicate as inserted.
+    const inserts = writes.filter((write) => write.expectedRev === null).length;
+    allLanded = inserts === 0 && result.matchedCount === operations.length;
   } catch (error) {
     // Duplicate keys are inserts that lost a race; anything else is the database's failure.
     if (!(error instanceof MongoBulkWriteError) || !writeErrorsOf(error).every((writeError) => writeError.code === 11000)) {
