@@ -85,10 +85,11 @@ export function embeddedServicePorts(clock: Clock, topics: TopicNames): ServiceP
   };
 }
 
+/** A dependency's reachability for /ready: the public body says which is down, never its address or the driver's text. */
 function probeOutcome(check: Promise<unknown>): Promise<ProbeResult> {
   return check.then(
     () => ({ ok: true }),
-    (error: unknown) => ({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+    () => ({ ok: false, error: 'did not answer' }),
   );
 }
 
@@ -105,7 +106,9 @@ export async function connectRealPorts(settings: RealStackSettings, logger?: Log
     import('../adapters/registry/registry-avro-codec.js'),
   ]);
   const { MongoCounterStore, MongoDecisionOutbox, MongoEventStore, ensureIndexes, MongoJobQueue, MongoModelRegistry } = mongoAdapters;
-  const mongo = new MongoClient(settings.mongodb.uri, { appName: settings.kafka.clientId });
+  // Majority with journal: an offset is committed only after its effects are durable on a
+  // majority of the replica set, so a mongod crash cannot take back what was acknowledged.
+  const mongo = new MongoClient(settings.mongodb.uri, { appName: settings.kafka.clientId, writeConcern: { w: 'majority', journal: true } });
   await mongo.connect();
   const db = mongo.db(settings.mongodb.database);
   try {
@@ -147,7 +150,8 @@ export async function connectRealPorts(settings: RealStackSettings, logger?: Log
     clock: new SystemClock(),
     probe: async () => {
       const [kafka, mongodb] = await Promise.all([probeOutcome(bus.ping()), probeOutcome(db.command({ ping: 1 }))]);
-      return { kafka, mongodb };
+      const consumers: ProbeResult = bus.consumersRunning() ? { ok: true } : { ok: false, error: 'a consumer is not consuming (being rebuilt)' };
+      return { kafka, mongodb, consumers };
     },
     close: async () => {
       await bus.close();

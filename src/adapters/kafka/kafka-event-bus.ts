@@ -36,11 +36,14 @@ export interface KafkaEventBusOptions {
   handlerRetry?: HandlerRetryOptions;
   /** Partitions whose batches are handled at the same time per subscription; default 1. */
   partitionsConsumedConcurrently?: number;
+  /** A fetched batch is handled and committed in chunks of at most this many records; default 1,000. */
+  maxRecordsPerCommit?: number;
   /** How long the broker may hold a fetch when there is nothing to read; default 500 ms (Java's fetch.max.wait.ms). */
   maxWaitTimeInMs?: number;
 }
 
 const HEARTBEAT_INTERVAL_MS = 3_000;
+const SESSION_TIMEOUT_MS = 10_000;
 
 function saslOptions(sasl: KafkaSaslCredentials): SASLOptions {
   switch (sasl.mechanism) {
@@ -158,17 +161,22 @@ export class KafkaEventBus implements EventSource, EventSink, ConsumerLagProbe {
 
   async subscribe(options: { groupId: string; topics: readonly string[]; fromBeginning?: boolean }, handler: BatchHandler): Promise<EventSubscription> {
     const { groupId } = options;
-    const consumer = this.kafka.consumer({
-      groupId,
-      allowAutoTopicCreation: false,
-      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
-      maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 500,
-    });
+    const makeConsumer = () =>
+      this.kafka.consumer({
+        groupId,
+        allowAutoTopicCreation: false,
+        // A member killed without leaving holds its partitions until its session expires:
+        // 10 s puts them back in service quickly (heartbeats every 3 s keep a live one in).
+        sessionTimeout: SESSION_TIMEOUT_MS,
+        heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+        maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 500,
+      });
     const onEvent = this.options.onEvent;
-    const subscription = new KafkaSubscription(consumer, groupId, handler, {
+    const subscription = new KafkaSubscription(makeConsumer, groupId, handler, {
       handlerRetry: this.options.handlerRetry ?? DEFAULT_HANDLER_RETRY,
       heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      maxRecordsPerCommit: this.options.maxRecordsPerCommit ?? 1_000,
       emit: (event) => onEvent?.(event),
       log: this.log,
     });
@@ -183,6 +191,11 @@ export class KafkaEventBus implements EventSource, EventSink, ConsumerLagProbe {
         }
       },
     };
+  }
+
+  /** Every subscription has a running consumer (none crashed for good and waiting to be rebuilt): for readiness. */
+  consumersRunning(): boolean {
+    return [...this.subscriptions].every((subscription) => subscription.running);
   }
 
   /** Deletes those of `topics` that exist (test and tooling clean-up). */

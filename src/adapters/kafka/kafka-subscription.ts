@@ -12,6 +12,8 @@ export interface KafkaSubscriptionDependencies {
   /** How often to heartbeat while a handler runs, so a slow batch does not cost the group its member. */
   heartbeatIntervalMs: number;
   partitionsConsumedConcurrently: number;
+  /** Records handled and committed at a time: a large fetch commits as it goes, not only at its end. */
+  maxRecordsPerCommit: number;
   emit: (event: KafkaBusEvent) => void;
   log: (level: KafkaLogLevel, message: string, fields?: Record<string, unknown>) => void;
 }
@@ -26,13 +28,28 @@ export class KafkaSubscription implements EventSubscription {
   private readonly failuresInARow = new Map<string, number>();
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private stopping: Promise<void> | undefined;
+  private consumer: Consumer;
+  private topics: readonly string[] = [];
+  private fromBeginning = false;
+  private rebuildTimer: NodeJS.Timeout | undefined;
+  /** Consecutive rebuilds that failed: the wait before the next one grows with it. */
+  private rebuilds = 0;
 
   constructor(
-    private readonly consumer: Consumer,
+    private readonly makeConsumer: () => Consumer,
     private readonly groupId: string,
     private readonly handler: BatchHandler,
     private readonly deps: KafkaSubscriptionDependencies,
   ) {
+    this.consumer = makeConsumer();
+    this.listen(this.consumer);
+  }
+
+  /** True while a consumer is running (not crashed for good, not stopped): liveness reads it. */
+  running = false;
+
+  private listen(consumer: Consumer): void {
+    const { deps, groupId } = this;
     const { events } = consumer;
     consumer.on(events.GROUP_JOIN, ({ payload }) => {
       const assignment: Record<string, number[]> = {};
@@ -43,13 +60,46 @@ export class KafkaSubscription implements EventSubscription {
     consumer.on(events.CRASH, ({ payload }) => {
       deps.emit({ type: 'crashed', groupId, error: payload.error, restart: payload.restart });
       deps.log('error', 'consumer crashed', { groupId, restart: payload.restart, ...describeError(payload.error) });
+      // kafkajs restarts a consumer after a retriable crash only; after any other (a lost
+      // coordinator after a broker restart) it stays down: build a new one and rejoin.
+      if (!payload.restart && consumer === this.consumer) this.scheduleRebuild();
     });
   }
 
+  private scheduleRebuild(): void {
+    if (this.stopping !== undefined || this.rebuildTimer !== undefined) return;
+    this.running = false;
+    const delay = Math.min(30_000, 1_000 * 2 ** this.rebuilds);
+    this.rebuildTimer = setTimeout(() => {
+      this.rebuildTimer = undefined;
+      void this.rebuild();
+    }, delay);
+  }
+
+  private async rebuild(): Promise<void> {
+    if (this.stopping !== undefined) return;
+    const old = this.consumer;
+    await old.disconnect().catch(() => undefined);
+    this.consumer = this.makeConsumer();
+    this.listen(this.consumer);
+    try {
+      await this.start(this.topics, this.fromBeginning);
+      this.rebuilds = 0;
+      this.deps.log('warn', 'consumer rebuilt after a crash kafkajs does not recover from', { groupId: this.groupId });
+    } catch (error) {
+      this.rebuilds += 1;
+      this.deps.log('error', 'rebuilding the consumer failed; trying again', { groupId: this.groupId, attempt: this.rebuilds, ...describeError(error) });
+      this.scheduleRebuild();
+    }
+  }
+
   async start(topics: readonly string[], fromBeginning: boolean): Promise<void> {
+    this.topics = topics;
+    this.fromBeginning = fromBeginning;
     await this.consumer.connect();
     try {
       await this.consumer.subscribe({ topics: [...topics], fromBeginning });
+      this.running = true;
       await this.consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -72,22 +122,29 @@ export class KafkaSubscription implements EventSubscription {
     // below, and kafkajs rejoins when that error reaches it.
     const keepAlive = setInterval(() => void payload.heartbeat().catch(() => undefined), this.deps.heartbeatIntervalMs);
     try {
-      await this.handler(incoming);
-    } catch (error) {
-      this.backOff(partitionKey, topic, partition, incoming.records[0]?.offset ?? batch.firstOffset() ?? '', error, () => payload.pause());
-      return;
+      for (let start = 0; start < incoming.records.length; start += this.deps.maxRecordsPerCommit) {
+        if (!payload.isRunning() || payload.isStale()) return;
+        const records = incoming.records.slice(start, start + this.deps.maxRecordsPerCommit);
+        try {
+          await this.handler({ ...incoming, records });
+        } catch (error) {
+          this.backOff(partitionKey, topic, partition, records[0]?.offset ?? batch.firstOffset() ?? '', error, () => payload.pause());
+          return;
+        }
+        this.failuresInARow.delete(partitionKey);
+        const last = records[records.length - 1];
+        if (last === undefined) continue;
+        const isLastChunk = start + this.deps.maxRecordsPerCommit >= incoming.records.length;
+        // The last chunk resolves the batch's last offset, so trailing control records (transaction markers) are passed over too.
+        const resolved = isLastChunk ? batch.lastOffset() : last.offset;
+        payload.resolveOffset(resolved);
+        const next = (BigInt(resolved) + 1n).toString();
+        await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+        this.deps.emit({ type: 'committed', groupId: this.groupId, topic, partition, offset: next, records: records.length });
+      }
     } finally {
       clearInterval(keepAlive);
     }
-    this.failuresInARow.delete(partitionKey);
-    const lastRecord = incoming.records[incoming.records.length - 1];
-    if (lastRecord === undefined) return;
-    // kafkajs maps the last record to the batch's last offset, so trailing control records
-    // (transaction markers) are passed over too.
-    payload.resolveOffset(lastRecord.offset);
-    const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
-    this.deps.emit({ type: 'committed', groupId: this.groupId, topic, partition, offset: next, records: incoming.records.length });
   }
 
   private backOff(partitionKey: string, topic: string, partition: number, firstOffset: string, error: unknown, pause: () => () => void): void {
@@ -117,6 +174,8 @@ export class KafkaSubscription implements EventSubscription {
     this.stopping ??= (async () => {
       for (const timer of this.resumeTimers) clearTimeout(timer);
       this.resumeTimers.clear();
+      if (this.rebuildTimer !== undefined) clearTimeout(this.rebuildTimer);
+      this.running = false;
       try {
         await this.consumer.stop();
       } finally {
