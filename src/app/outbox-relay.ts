@@ -6,7 +6,7 @@ import { trainingRequestOf, type OutputCodecs } from './event-codecs.js';
 import { SerialRunner } from './serial-runner.js';
 
 /** How long a relay holds a decision it is publishing; a relay that dies mid-publish hands it on after this. */
-const PUBLICATION_LEASE_MS = 30_000;
+const PUBLICATION_LEASE_MS = 15_000;
 
 /**
  * Publishes recorded decisions as TrainingRequested events, then marks them published.

@@ -16,6 +16,11 @@ export interface ServiceOptions {
   trainingWaitMs: number;
   /** Scopes of one ingested batch applied side by side: each record waits on database round trips. */
   ingestLanes: number;
+  /**
+   * How often the stored work is looked at (unpublished decisions, pending analyses), so
+   * what a killed process had claimed is taken over soon after its claim expires.
+   */
+  storedWorkPollMs: number;
 }
 
 export const DEFAULT_SERVICE_OPTIONS: Omit<ServiceOptions, 'roles' | 'owner'> = Object.freeze({
@@ -24,6 +29,7 @@ export const DEFAULT_SERVICE_OPTIONS: Omit<ServiceOptions, 'roles' | 'owner'> = 
   jobPollMs: 2_000,
   trainingWaitMs: 10 * 60_000,
   ingestLanes: 8,
+  storedWorkPollMs: 5_000,
 });
 
 /**
@@ -34,6 +40,7 @@ export const DEFAULT_SERVICE_OPTIONS: Omit<ServiceOptions, 'roles' | 'owner'> = 
 export class RelearnService {
   readonly system: RelearnSystem;
   private ticker: NodeJS.Timeout | undefined;
+  private storedWork: NodeJS.Timeout | undefined;
   private schedule: Cron | undefined;
 
   constructor(
@@ -55,12 +62,11 @@ export class RelearnService {
     // Only the process that decides (ingest role) runs time-based rules: a trainer-only
     // process has no pipeline input of its own, and two deciders would double the work.
     if (!this.options.roles.has('ingest')) return;
-    this.ticker = setInterval(() => {
-      this.system.ticks$.next({ at: this.ports.clock.now(), source: 'timer' });
-      // Decisions a crashed process recorded but never published, sheets it never analysed.
-      this.system.kickStoredWork();
-    }, this.options.tickMs);
+    this.ticker = setInterval(() => this.system.ticks$.next({ at: this.ports.clock.now(), source: 'timer' }), this.options.tickMs);
     this.ticker.unref();
+    // Decisions a crashed process recorded but never published, sheets it never analysed.
+    this.storedWork = setInterval(() => this.system.kickStoredWork(), this.options.storedWorkPollMs);
+    this.storedWork.unref();
     this.schedule = new Cron(this.config.schedule.cron, { timezone: 'UTC', protect: true }, () => {
       this.system.ticks$.next({ at: this.ports.clock.now(), source: 'schedule', lookbackDays: this.config.schedule.lookbackDays });
     });
@@ -69,6 +75,7 @@ export class RelearnService {
   /** Stops fetching, lets in-flight batches and trainings finish and commit, then returns. */
   async stop(): Promise<void> {
     if (this.ticker !== undefined) clearInterval(this.ticker);
+    if (this.storedWork !== undefined) clearInterval(this.storedWork);
     this.schedule?.stop();
     await this.system.stop();
   }

@@ -27,7 +27,7 @@ export interface SheetAnalystDeps {
 }
 
 /** How long one analyst holds a sheet it is analysing; another takes it over after a crash. */
-const ANALYSIS_LEASE_MS = 60_000;
+const ANALYSIS_LEASE_MS = 15_000;
 
 /**
  * Analyses submitted sheets from the store's pending list: the ingest batch stored the

@@ -8,7 +8,16 @@ import { isDuplicateKeyError } from './is-duplicate-key-error.js';
 export interface Revisioned extends Document {
   _id: string;
   rev: string;
+  /**
+   * The newest revisions, oldest first: whether a write landed is read from here, not from
+   * `rev` alone, which another writer may have replaced before the read-back (the write
+   * would then be taken as lost and applied twice).
+   */
+  revs?: string[];
 }
+
+/** Revisions kept per document: a write is verified as long as fewer writes followed it before the read-back. */
+const REVISION_HISTORY = 32;
 
 /** Any document keyed by a string: the shape bulk writes over string-keyed collections are typed with. */
 export type StringKeyed = Document & { _id: string };
@@ -16,6 +25,8 @@ export type StringKeyed = Document & { _id: string };
 export interface CasWrite<T extends Revisioned> {
   /** The revision read; null when the document did not exist (the write inserts it). */
   expectedRev: string | null;
+  /** The revision history read (`revs`), carried forward. */
+  history?: readonly string[];
   /** The new document; its `rev` is set here. */
   next: Omit<T, 'rev'>;
 }
@@ -34,11 +45,11 @@ export function newRevision(): string {
 export async function compareAndSetMany<T extends Revisioned>(collection: Collection<T>, writes: readonly CasWrite<T>[]): Promise<Set<string>> {
   if (writes.length === 0) return new Set();
   const revisions = new Map<string, string>();
-  const operations: AnyBulkWriteOperation<StringKeyed>[] = writes.map(({ expectedRev, next }) => {
+  const operations: AnyBulkWriteOperation<StringKeyed>[] = writes.map(({ expectedRev, history, next }) => {
     const rev = newRevision();
     const id = (next as unknown as { _id: string })._id;
     revisions.set(id, rev);
-    const document = { ...next, _id: id, rev } as StringKeyed;
+    const document = { ...next, _id: id, rev, revs: [...(history ?? []), rev].slice(-REVISION_HISTORY) } as StringKeyed;
     return expectedRev === null ? { insertOne: { document } } : { replaceOne: { filter: { _id: id, rev: expectedRev }, replacement: document } };
   });
   let allLanded = false;
@@ -56,10 +67,12 @@ export async function compareAndSetMany<T extends Revisioned>(collection: Collec
   if (allLanded) return new Set(revisions.keys());
   const landed = new Set<string>();
   const found = await (collection as unknown as Collection<StringKeyed>)
-    .find({ _id: { $in: [...revisions.keys()] } }, { projection: { _id: 1, rev: 1 } })
+    .find({ _id: { $in: [...revisions.keys()] } }, { projection: { _id: 1, rev: 1, revs: 1 } })
     .toArray();
   for (const document of found) {
-    if (document.rev === revisions.get(document._id)) landed.add(document._id);
+    const rev = revisions.get(document._id);
+    const revs = Array.isArray(document.revs) ? (document.revs as string[]) : [document.rev as string];
+    if (rev !== undefined && revs.includes(rev)) landed.add(document._id);
   }
   return landed;
 }

@@ -26,7 +26,7 @@ interface CounterDocument extends Revisioned, ScopeCounters {
 const MAX_CONFLICT_ROUNDS = 20;
 
 function toState(document: CounterDocument): CounterState {
-  const { _id: _key, rev: _rev, applied, sampleIds, ...stored } = document;
+  const { _id: _key, rev: _rev, revs: _revs, applied, sampleIds, ...stored } = document;
   const counters = { ...emptyCounters(stored.scope, stored.kind), ...stored };
   const decoded: Record<string, number> = {};
   for (const [field, offset] of Object.entries(applied ?? {})) decoded[Buffer.from(field, 'base64url').toString('utf8')] = offset;
@@ -94,7 +94,7 @@ export class MongoCounterStore implements CounterStore {
           results.set(key, outcomes.get(key) as CounterUpdateResult);
           continue;
         }
-        writes.push({ expectedRev: found?.rev ?? null, next: toDocument(planned.state) });
+        writes.push({ expectedRev: found?.rev ?? null, history: found?.revs ?? [], next: toDocument(planned.state) });
       }
       const landed = await compareAndSetMany(this.counters, writes);
       for (const write of writes) {
@@ -153,7 +153,7 @@ export class MongoCounterStore implements CounterStore {
       const before = found === null ? { counters: emptyCounters(scope, kind), applied: {}, sampleIds: [] } : toState(found);
       const next = change(before);
       if (next === null) return false;
-      const landed = await compareAndSetMany(this.counters, [{ expectedRev: found?.rev ?? null, next: toDocument(next) }]);
+      const landed = await compareAndSetMany(this.counters, [{ expectedRev: found?.rev ?? null, history: found?.revs ?? [], next: toDocument(next) }]);
       if (landed.has(_id)) return true;
     }
     throw new RelearnError('UNAVAILABLE', `counters ${_id} kept changing under ${MAX_CONFLICT_ROUNDS} attempts`, { retriable: true });

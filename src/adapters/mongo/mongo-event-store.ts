@@ -236,7 +236,8 @@ export class MongoEventStore implements EventStore {
           continue;
         }
         const { label, ...fields } = next;
-        writes.push({ expectedRev: item.rev, next: { ...item, ...fields, row: { ...item.row, label } } });
+        const { rev: _rev, revs, ...unchanged } = item;
+        writes.push({ expectedRev: item.rev, history: revs ?? [item.rev], next: { ...unchanged, ...fields, row: { ...item.row, label } } });
       }
       const landed = await compareAndSetMany(collection, writes);
       for (const write of writes) if (landed.has(write.next._id)) stored.set(write.next._id, { ...write.next, rev: '' });
