@@ -69,6 +69,10 @@ export function startCommand(context: CliContext, signal: () => Promise<NodeJS.S
       clearTimeout(timer);
       // The log goes out asynchronously: let the last lines reach stderr before the process ends.
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
-      if (outcome === 'late') throw new ExitWith(EXIT.failure, `shutdown took longer than ${settings.shutdownTimeoutMs} ms; exiting with work unfinished (uncommitted records are redelivered)`);
+      if (outcome === 'late') {
+        context.io.err(`relearn: shutdown took longer than ${settings.shutdownTimeoutMs} ms; exiting with work unfinished (uncommitted records are redelivered)\n`);
+        // Setting an exit code is not enough: the unfinished work (consumers, timers, sockets) would keep the process running and deciding.
+        process.exit(EXIT.failure);
+      }
     });
 }
