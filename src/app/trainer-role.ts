@@ -13,6 +13,7 @@ import { promotionVerdict } from '../training/promotion-gate.js';
 import { FORECASTER_ENGINE } from '../training/trainers/forecaster-trainer.js';
 import type { TrainingTask } from '../training/training-task.js';
 import type { TrainingWorkerPool } from '../training/worker-pool.js';
+import { DeadLetters } from './dead-letters.js';
 import { modelUpdatedOf, type OutputCodecs } from './event-codecs.js';
 import { loadTrainingRows } from './training-data.js';
 
@@ -57,8 +58,11 @@ export class TrainerRole {
   private paused = false;
   private stopped = false;
   private pollTimer: NodeJS.Timeout | undefined;
+  private readonly deadLetters: DeadLetters;
 
-  constructor(private readonly deps: TrainerRoleDeps) {}
+  constructor(private readonly deps: TrainerRoleDeps) {
+    this.deadLetters = new DeadLetters(deps.sink, deps.store, deps.topics.dlq, () => deps.clock.now());
+  }
 
   async start(options: { paused?: boolean; pollMs?: number } = {}): Promise<void> {
     this.paused = options.paused ?? false;
@@ -91,12 +95,22 @@ export class TrainerRole {
     await Promise.all([...this.inFlight]);
   }
 
+  /** Undecodable requests go to the DLQ (once each) and the partition moves on; a registry or database outage fails the batch. */
   private async enqueue(batch: IncomingBatch): Promise<void> {
+    const bad: { record: IncomingBatch['records'][number]; error: unknown }[] = [];
     for (const record of batch.records) {
-      if (record.value === null) continue;
-      const request = await this.deps.codecs.decodeTrainingRequest(record.value);
+      let request: TrainingRequested;
+      try {
+        if (record.value === null || record.value.length === 0) throw new RelearnError('DECODE_FAILED', 'training request has no value');
+        request = await this.deps.codecs.decodeTrainingRequest(record.value);
+      } catch (error) {
+        if (isRelearnError(error) && error.retriable) throw error;
+        bad.push({ record, error });
+        continue;
+      }
       await this.deps.jobs.enqueue(request, { maxAttempts: this.deps.config.training.maxAttempts, now: this.deps.clock.now() });
     }
+    await this.deadLetters.send(bad);
     this.fill();
   }
 

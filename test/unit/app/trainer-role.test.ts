@@ -45,6 +45,22 @@ async function modelUpdates(ports: EmbeddedPorts): Promise<ModelUpdated[]> {
 }
 
 describe('TrainerRole', () => {
+  it('dead-letters an undecodable training request once and trains the requests after it', async () => {
+    const ports = embeddedPorts(new ManualClock(10_000_000_000), config.topics);
+    await labeledHistory(ports, 'u1', 60);
+    const { trainer, finished, codecs } = await trainerOn(ports);
+    await ports.sink.send(config.topics['training-requests'], [
+      { key: 'user:u1', value: Buffer.from('not avro at all') },
+      { key: 'user:u1', value: await codecs.encodeTrainingRequest(trainingRequest({ requestId: 'req-after', reason: 'initial' })) },
+    ]);
+    await trainer.start();
+    await untilSettled(ports, trainer);
+    await trainer.stop();
+    const dead = ports.bus.read(config.topics.dlq);
+    expect(dead.map((record) => [record.headers['relearn.source.topic'], record.headers['relearn.error.class']])).toEqual([[config.topics['training-requests'], 'DECODE_FAILED']]);
+    expect(finished.map((entry) => [entry.requestId, entry.status])).toEqual([['req-after', 'succeeded']]);
+  });
+
   it('trains a requested model, stores version 1 as champion and announces it once', async () => {
     const ports = embeddedPorts(new ManualClock(10_000_000_000), config.topics);
     await labeledHistory(ports, 'u1', 60);
