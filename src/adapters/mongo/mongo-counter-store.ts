@@ -26,7 +26,7 @@ interface CounterDocument extends Revisioned, ScopeCounters {
 const MAX_CONFLICT_ROUNDS = 20;
 
 function toState(document: CounterDocument): CounterState {
-  const { _id: _key, rev: _rev, revs: _revs, applied, sampleIds, ...stored } = document;
+  const { _id: _key, rev: _rev, revs: _revs, cas: _cas, applied, sampleIds, ...stored } = document;
   const counters = { ...emptyCounters(stored.scope, stored.kind), ...stored };
   const decoded: Record<string, number> = {};
   for (const [field, offset] of Object.entries(applied ?? {})) decoded[Buffer.from(field, 'base64url').toString('utf8')] = offset;

@@ -7,16 +7,16 @@ import type { DecisionOutbox } from '../../ports/decision-outbox.js';
 import { isDuplicateKeyError } from './is-duplicate-key-error.js';
 import { MONGO_COLLECTIONS } from './mongo-collections.js';
 import { nextSequence } from './next-sequence.js';
+import { changeDocument, firstRevision, type Revisioned } from './compare-and-set.js';
 
 /** A decision keyed by its deterministic id; `seq` is the recording order, which the relay publishes in. */
-interface DecisionDocument extends Omit<Decision, 'decisionId'> {
-  _id: string;
+interface DecisionDocument extends Omit<Decision, 'decisionId'>, Revisioned {
   seq: number;
   /** Until when a relay holds it for publishing; 0 when none does. */
   publishLease?: number;
 }
 
-function toDecision({ _id, seq: _seq, publishLease: _lease, ...rest }: DecisionDocument): Decision {
+function toDecision({ _id, seq: _seq, publishLease: _lease, rev: _rev, revs: _revs, cas: _cas, ...rest }: DecisionDocument): Decision {
   return { decisionId: _id, ...rest };
 }
 
@@ -37,7 +37,7 @@ export class MongoDecisionOutbox implements DecisionOutbox {
     const { decisionId, ...rest } = decision;
     const seq = await nextSequence(this.db, MONGO_COLLECTIONS.decisions);
     try {
-      await this.decisions.insertOne({ _id: decisionId, ...structuredClone(rest), seq, publishLease: 0 });
+      await this.decisions.insertOne({ _id: decisionId, ...structuredClone(rest), seq, publishLease: 0, ...firstRevision(decisionId) });
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
@@ -49,7 +49,7 @@ export class MongoDecisionOutbox implements DecisionOutbox {
     if (decisions.length === 0) return 0;
     // One sequence reservation for the batch: `seq` only orders publication.
     const last = await nextSequence(this.db, MONGO_COLLECTIONS.decisions, decisions.length);
-    const documents = decisions.map(({ decisionId, ...rest }, index): DecisionDocument => ({ _id: decisionId, ...structuredClone(rest), seq: last - decisions.length + 1 + index, publishLease: 0 }));
+    const documents = decisions.map(({ decisionId, ...rest }, index): DecisionDocument => ({ _id: decisionId, ...structuredClone(rest), seq: last - decisions.length + 1 + index, publishLease: 0, ...firstRevision(decisionId) }));
     try {
       const result = await this.decisions.insertMany(documents, { ordered: false });
       return result.insertedCount;
@@ -63,13 +63,11 @@ export class MongoDecisionOutbox implements DecisionOutbox {
   }
 
   async claimPublication(decisionId: string, now: number, leaseMs: number): Promise<boolean> {
-    // `{_id, publishLease}` is the exact key of an index; a published decision's lease is pushed to the end of time.
-    const result = await this.decisions.updateOne({ _id: decisionId, publishLease: { $lte: now } }, { $set: { publishLease: now + leaseMs } });
-    return result.modifiedCount > 0;
+    return changeDocument(this.decisions, decisionId, (current) => (current.publishedAt !== null || (current.publishLease ?? 0) > now ? null : { ...current, publishLease: now + leaseMs }));
   }
 
   async releasePublication(decisionId: string): Promise<void> {
-    await this.decisions.updateOne({ _id: decisionId, publishedAt: null }, { $set: { publishLease: 0 } });
+    await changeDocument(this.decisions, decisionId, (current) => (current.publishedAt !== null ? null : { ...current, publishLease: 0 }));
   }
 
   async pending(limit: number): Promise<Decision[]> {
@@ -80,7 +78,7 @@ export class MongoDecisionOutbox implements DecisionOutbox {
   }
 
   async markPublished(decisionId: string, at: number): Promise<void> {
-    await this.decisions.updateOne({ _id: decisionId, publishedAt: null }, { $set: { publishedAt: at, publishLease: Number.MAX_SAFE_INTEGER } });
+    await changeDocument(this.decisions, decisionId, (current) => (current.publishedAt !== null ? null : { ...current, publishedAt: at, publishLease: Number.MAX_SAFE_INTEGER }));
   }
 
   async get(decisionId: string): Promise<Decision | null> {

@@ -17,7 +17,7 @@ import type {
   StoredExpense,
   StoredTransaction,
 } from '../../ports/event-store.js';
-import { compareAndSetMany, newRevision, type Revisioned, type StringKeyed } from './compare-and-set.js';
+import { changeDocument, compareAndSetMany, firstRevision, type Revisioned, type StringKeyed } from './compare-and-set.js';
 import { DUPLICATE_KEY_CODE } from './is-duplicate-key-error.js';
 import { MONGO_COLLECTIONS } from './mongo-collections.js';
 
@@ -34,14 +34,13 @@ interface ItemDocument<Row> extends Revisioned, Omit<ItemLabelState, 'label'> {
   row: Row;
 }
 
-interface LabelDocument extends LatestLabel {
-  _id: string;
+interface LabelDocument extends LatestLabel, Revisioned {
   eventId: string;
 }
 
+
 /** A submitted sheet and its analysis: pending while `analysedAt` is null, leased until `analysisLease`. */
-interface SheetDocument {
-  _id: string;
+interface SheetDocument extends Revisioned {
   row: SheetSubmitted;
   analysedAt: number | null;
   analysisLease: number;
@@ -147,7 +146,11 @@ export class MongoEventStore implements EventStore {
     });
   }
 
-  /** The latest label per item: one guarded upsert per item (the batch's latest label for it), all in one bulk write. */
+  /**
+   * The latest label per item (by recordedAt): the batch's latest label for each item is
+   * compared with the stored one and written by compare-and-set, redone where another
+   * process wrote meanwhile.
+   */
   private async storeLatestLabels(live: readonly PositionedEvent[]): Promise<void> {
     const latest = new Map<string, { label: string; recordedAt: number; eventId: string }>();
     for (const { input } of live) {
@@ -156,13 +159,21 @@ export class MongoEventStore implements EventStore {
       const seen = latest.get(key);
       if (seen === undefined || seen.recordedAt <= input.event.recordedAt) latest.set(key, { label: input.event.label, recordedAt: input.event.recordedAt, eventId: input.event.eventId });
     }
-    // A newer label stored already makes the guarded upsert try an insert of an existing _id: a duplicate key, meaning "keep the newer one".
-    await bulkIgnoringDuplicates(
-      this.labels as unknown as Collection<StringKeyed>,
-      [...latest].map(([key, label]) => ({
-        updateOne: { filter: { _id: key, recordedAt: { $lte: label.recordedAt } }, update: { $set: label }, upsert: true },
-      })),
-    );
+    let open = [...latest.keys()];
+    for (let round = 0; open.length > 0; round += 1) {
+      if (round >= MAX_CONFLICT_ROUNDS) throw new RelearnError('UNAVAILABLE', `${open.length} labels kept changing under ${MAX_CONFLICT_ROUNDS} attempts`, { retriable: true });
+      const stored = new Map((await this.labels.find({ _id: { $in: open } }).toArray()).map((document) => [document._id, document]));
+      const writes = [];
+      for (const key of open) {
+        const label = latest.get(key);
+        const current = stored.get(key);
+        if (label === undefined || (current !== undefined && current.recordedAt > label.recordedAt)) continue;
+        if (current !== undefined && current.recordedAt === label.recordedAt && current.label === label.label) continue;
+        writes.push({ expectedRev: current?.rev ?? null, history: current?.revs ?? [], next: { _id: key, ...label } });
+      }
+      const landed = await compareAndSetMany(this.labels, writes);
+      open = writes.map((write) => write.next._id).filter((key) => !landed.has(key));
+    }
   }
 
   private async insertItems(live: readonly PositionedEvent[], type: 'transaction' | 'expense'): Promise<void> {
@@ -184,7 +195,7 @@ export class MongoEventStore implements EventStore {
     await bulkIgnoringDuplicates(
       collection,
       [...firstByKey.values()].map((document) => ({
-        updateOne: { filter: { _id: document._id as string }, update: { $setOnInsert: { ...document, rev: newRevision() } }, upsert: true },
+        updateOne: { filter: { _id: document._id as string }, update: { $setOnInsert: { ...document, ...firstRevision(document._id as string) } }, upsert: true },
       })),
     );
   }
@@ -194,7 +205,7 @@ export class MongoEventStore implements EventStore {
     for (const { input } of live) {
       if (input.type !== 'sheet') continue;
       const _id = scopedKey(orgScope(input.event.orgId), input.event.sheetId);
-      operations.push({ updateOne: { filter: { _id }, update: { $setOnInsert: { row: { ...input.event }, analysedAt: null, analysisLease: 0 } }, upsert: true } });
+      operations.push({ updateOne: { filter: { _id }, update: { $setOnInsert: { row: { ...input.event }, analysedAt: null, analysisLease: 0, ...firstRevision(_id) } }, upsert: true } });
     }
     await bulkIgnoringDuplicates(this.sheets as unknown as Collection<StringKeyed>, operations);
   }
@@ -236,11 +247,11 @@ export class MongoEventStore implements EventStore {
           continue;
         }
         const { label, ...fields } = next;
-        const { rev: _rev, revs, ...unchanged } = item;
+        const { rev: _rev, revs, cas: _cas, ...unchanged } = item;
         writes.push({ expectedRev: item.rev, history: revs ?? [item.rev], next: { ...unchanged, ...fields, row: { ...item.row, label } } });
       }
       const landed = await compareAndSetMany(collection, writes);
-      for (const write of writes) if (landed.has(write.next._id)) stored.set(write.next._id, { ...write.next, rev: '' });
+      for (const write of writes) if (landed.has(write.next._id)) stored.set(write.next._id, { ...write.next, rev: '', cas: '' });
       // Keys with no item yet (a label ahead of its item) are done: the item's insert adopts the label later.
       const present = new Set(items.map((item) => item._id));
       open = open.filter((key) => present.has(key) && !stored.has(key));
@@ -291,13 +302,15 @@ export class MongoEventStore implements EventStore {
   }
 
   async claimAnalysis(sheet: SheetRef, now: number, leaseMs: number): Promise<boolean> {
-    // `{_id, analysisLease}` is the exact key of an index: the guard costs no scan.
-    const result = await this.sheets.updateOne({ _id: scopedKey(orgScope(sheet.orgId), sheet.sheetId), analysisLease: { $lte: now } }, { $set: { analysisLease: now + leaseMs } });
-    return result.modifiedCount > 0;
+    return changeDocument(this.sheets, scopedKey(orgScope(sheet.orgId), sheet.sheetId), (current) =>
+      current.analysedAt !== null || current.analysisLease > now ? null : { ...current, analysisLease: now + leaseMs },
+    );
   }
 
   async markAnalysed(sheet: SheetRef, at: number): Promise<void> {
-    await this.sheets.updateOne({ _id: scopedKey(orgScope(sheet.orgId), sheet.sheetId) }, { $set: { analysedAt: at, analysisLease: Number.MAX_SAFE_INTEGER } });
+    await changeDocument(this.sheets, scopedKey(orgScope(sheet.orgId), sheet.sheetId), (current) =>
+      current.analysedAt !== null ? null : { ...current, analysedAt: at, analysisLease: Number.MAX_SAFE_INTEGER },
+    );
   }
 
   async deadLettered(keys: readonly string[]): Promise<Set<string>> {

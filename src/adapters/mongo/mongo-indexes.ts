@@ -7,28 +7,27 @@ import { MONGO_COLLECTIONS } from './mongo-collections.js';
  * Uniqueness of event ids, decision ids, job ids and model ids comes from `_id`. Each hot
  * query's filter keys are exactly one index's keys, so it is served by an index on genuine
  * MongoDB and on servers that use an index only on an exact key match (docs/storage.md
- * lists which query uses which index). `{_id: 1, rev: 1}` serves every compare-and-set.
+ * lists which query uses which index). `{cas: 1}` serves every compare-and-set (see compare-and-set.ts for why not `{_id, rev}`).
  */
 export async function ensureIndexes(db: Db): Promise<void> {
   const c = (name: string) => db.collection(name);
   await Promise.all([
     c(MONGO_COLLECTIONS.events).createIndex({ type: 1 }),
     c(MONGO_COLLECTIONS.transactions).createIndex({ 'row.userId': 1, 'row.occurredAt': 1 }),
-    c(MONGO_COLLECTIONS.transactions).createIndex({ _id: 1, rev: 1 }),
+    c(MONGO_COLLECTIONS.transactions).createIndex({ cas: 1 }),
     c(MONGO_COLLECTIONS.expenses).createIndex({ 'row.orgId': 1, 'row.occurredAt': 1 }),
     c(MONGO_COLLECTIONS.expenses).createIndex({ 'row.sheetId': 1 }),
-    c(MONGO_COLLECTIONS.expenses).createIndex({ _id: 1, rev: 1 }),
-    c(MONGO_COLLECTIONS.labels).createIndex({ _id: 1, recordedAt: 1 }),
+    c(MONGO_COLLECTIONS.expenses).createIndex({ cas: 1 }),
+    c(MONGO_COLLECTIONS.labels).createIndex({ cas: 1 }),
     c(MONGO_COLLECTIONS.sheets).createIndex({ 'row.sheetId': 1 }),
     c(MONGO_COLLECTIONS.sheets).createIndex({ analysedAt: 1 }),
-    c(MONGO_COLLECTIONS.sheets).createIndex({ _id: 1, analysisLease: 1 }),
+    c(MONGO_COLLECTIONS.sheets).createIndex({ cas: 1 }),
     c(MONGO_COLLECTIONS.counters).createIndex({ scope: 1, kind: 1 }),
-    c(MONGO_COLLECTIONS.counters).createIndex({ _id: 1, rev: 1 }),
+    c(MONGO_COLLECTIONS.counters).createIndex({ cas: 1 }),
     c(MONGO_COLLECTIONS.counters).createIndex({ recheckAt: 1 }),
     c(MONGO_COLLECTIONS.decisions).createIndex({ seq: 1 }, { unique: true }),
     c(MONGO_COLLECTIONS.decisions).createIndex({ publishedAt: 1 }),
-    c(MONGO_COLLECTIONS.decisions).createIndex({ _id: 1, publishLease: 1 }),
-    c(MONGO_COLLECTIONS.decisions).createIndex({ _id: 1, publishedAt: 1 }),
+    c(MONGO_COLLECTIONS.decisions).createIndex({ cas: 1 }),
     c(MONGO_COLLECTIONS.decisions).createIndex({ scope: 1, kind: 1, seq: -1 }),
     c(MONGO_COLLECTIONS.jobs).createIndex({ seq: -1 }, { unique: true }),
     c(MONGO_COLLECTIONS.jobs).createIndex({ status: 1, priority: -1, createdAt: 1 }),
