@@ -32,6 +32,8 @@ export class ChampionFactsCache {
 
   /** The cached facts if still trustworthy for counters with this lastTrainedAt, else undefined. */
   peek(scope: Scope, kind: ModelKind, lastTrainedAt: number | null): ChampionFacts | null | undefined {
+    // Never trained: no champion to read (the open decision keeps a second one from being made while the first is stored).
+    if (lastTrainedAt === null) return null;
     const entry = this.entries.get(modelKey(scope, kind));
     if (entry === undefined || entry.lastTrainedAt !== lastTrainedAt || this.now() - entry.readAt > this.maxAgeMs) return undefined;
     return entry.facts;

@@ -183,7 +183,13 @@ export class IngestRole {
   /** What each stored event adds to which counters. Duplicates add nothing; `fresh` marks events stored for the first time. */
   private async counterEntries(decoded: readonly Decoded[], results: readonly AppendResult[]): Promise<CounterEntry[]> {
     const entries: CounterEntry[] = [];
+    const categorizers = await this.trainedChampions(decoded, results, 'categorizer', loadCategorizer);
     const forecasts = await this.forecastSamples(decoded, results);
+    const sample = (scope: Scope, item: StoredTransaction): Partial<CounterDelta> => {
+      const champion = categorizers.get(scope);
+      const hit = champion === undefined ? undefined : prequentialSample(champion, item);
+      return hit === undefined ? {} : { performanceSample: hit, performanceWindow: this.deps.policies.categorizer.performanceWindow };
+    };
     for (const [index, { record, input }] of decoded.entries()) {
       const result = results[index];
       if (result === undefined || result.outcome === 'duplicate') continue;
@@ -194,12 +200,12 @@ export class IngestRole {
       switch (input.type) {
         case 'transaction': {
           add('forecaster', { total: 1, sinceLastTraining: 1, eventTime: input.event.occurredAt, ...(forecasts.get(index) ?? {}) });
-          if (result.labeled && result.item !== null) add('categorizer', { total: 1, sinceLastTraining: 1, eventTime: input.event.occurredAt, ...(await this.categorizerSample(scope, result.item as StoredTransaction)) });
+          if (result.labeled && result.item !== null) add('categorizer', { total: 1, sinceLastTraining: 1, eventTime: input.event.occurredAt, ...sample(scope, result.item as StoredTransaction) });
           break;
         }
         case 'label':
           if (input.event.scope.type === 'user' && result.labeled && result.item !== null) {
-            add('categorizer', { total: 1, sinceLastTraining: 1, eventTime: result.item.occurredAt, ...(await this.categorizerSample(scope, result.item as StoredTransaction)) });
+            add('categorizer', { total: 1, sinceLastTraining: 1, eventTime: result.item.occurredAt, ...sample(scope, result.item as StoredTransaction) });
           }
           break;
         case 'expense':
@@ -214,12 +220,28 @@ export class IngestRole {
     return entries;
   }
 
-  /** Prequential: the champion predicts the labeled transaction before it counts. A champion that cannot be loaded skips the sample. */
-  private async categorizerSample(scope: Scope, transaction: StoredTransaction): Promise<Partial<CounterDelta>> {
-    const champion = await this.champion(scope, 'categorizer', loadCategorizer);
-    if (champion === null) return {};
-    const sample = prequentialSample(champion.model, transaction);
-    return sample === undefined ? {} : { performanceSample: sample, performanceWindow: this.deps.policies.categorizer.performanceWindow };
+  /**
+   * The loaded champions of the batch's users for one kind: one read of their counters
+   * tells which ever trained, and only those champions are looked up, side by side.
+   */
+  private async trainedChampions<T>(decoded: readonly Decoded[], results: readonly AppendResult[], kind: 'categorizer' | 'forecaster', load: (artifact: Uint8Array) => T): Promise<Map<Scope, T>> {
+    const scopes = new Set<Scope>();
+    for (const [index, { input }] of decoded.entries()) {
+      const result = results[index];
+      if (result === undefined || result.outcome === 'duplicate') continue;
+      if (kind === 'forecaster' ? input.type === 'transaction' : result.labeled && (input.type === 'transaction' || (input.type === 'label' && input.event.scope.type === 'user'))) scopes.add(inputScope(input));
+    }
+    const champions = new Map<Scope, T>();
+    if (scopes.size === 0) return champions;
+    const counters = await this.deps.counters.getMany([...scopes].map((scope) => ({ scope, kind })));
+    const trained = counters.filter((row) => row.lastTrainedAt !== null).map((row) => row.scope);
+    await Promise.all(
+      trained.map(async (scope) => {
+        const champion = await this.champion(scope, kind, load);
+        if (champion !== null) champions.set(scope, champion.model);
+      }),
+    );
+    return champions;
   }
 
   private async champion<T>(scope: Scope, kind: 'categorizer' | 'forecaster', load: (artifact: Uint8Array) => T): Promise<{ model: T } | null> {
@@ -241,26 +263,28 @@ export class IngestRole {
    */
   private async forecastSamples(decoded: readonly Decoded[], results: readonly AppendResult[]): Promise<Map<number, Partial<CounterDelta>>> {
     const samples = new Map<number, Partial<CounterDelta>>();
+    const champions = await this.trainedChampions(decoded, results, 'forecaster', loadForecaster);
+    if (champions.size === 0) return samples;
     const byUser = new Map<string, number[]>();
     for (const [index, { input }] of decoded.entries()) {
-      if (input.type !== 'transaction' || results[index]?.outcome === 'duplicate') continue;
+      if (input.type !== 'transaction' || results[index]?.outcome === 'duplicate' || !champions.has(userScope(input.event.userId))) continue;
       const list = byUser.get(input.event.userId) ?? [];
       list.push(index);
       byUser.set(input.event.userId, list);
     }
+    const before = new Map((await this.deps.counters.getMany([...byUser.keys()].map((userId) => ({ scope: userScope(userId), kind: 'forecaster' as const })))).map((row) => [row.scope, row]));
     for (const [userId, indexes] of byUser) {
       const scope = userScope(userId);
-      const champion = await this.champion(scope, 'forecaster', loadForecaster);
-      if (champion === null) continue;
-      const counters = await this.deps.counters.get(scope, 'forecaster');
-      let lastEventAt = counters?.lastEventAt ?? null;
+      const champion = champions.get(scope);
+      if (champion === undefined) continue;
+      let lastEventAt = before.get(scope)?.lastEventAt ?? null;
       for (const index of indexes) {
         const input = decoded[index]?.input;
         if (input?.type !== 'transaction' || lastEventAt === null) continue;
         const closedWeek = weekIndex(lastEventAt);
         if (weekIndex(input.event.occurredAt) > closedWeek) {
           const history = await this.deps.store.transactions(userId, { since: lastEventAt - this.deps.forecastLookbackMs });
-          const ratio = closedWeekErrorRatio(champion.model, history, closedWeek);
+          const ratio = closedWeekErrorRatio(champion, history, closedWeek);
           if (ratio !== undefined) samples.set(index, { performanceSample: ratio, performanceWindow: this.deps.policies.forecaster.performanceWindow });
         }
         lastEventAt = Math.max(lastEventAt, input.event.occurredAt);
