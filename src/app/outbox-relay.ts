@@ -1,4 +1,5 @@
 import type { TopicNames } from '../contract/topic-definitions.js';
+import type { Decision } from '../domain/decision.js';
 import type { Clock } from '../ports/clock.js';
 import type { DecisionOutbox } from '../ports/decision-outbox.js';
 import type { EventSink } from '../ports/event-bus.js';
@@ -19,6 +20,8 @@ const PUBLICATION_LEASE_MS = 15_000;
 export class OutboxRelay {
   private readonly runner: SerialRunner;
   published = 0;
+  /** publishRecorded calls in flight. */
+  private publishing = 0;
 
   constructor(
     private readonly outbox: DecisionOutbox,
@@ -26,13 +29,29 @@ export class OutboxRelay {
     private readonly codecs: OutputCodecs,
     private readonly topics: TopicNames,
     private readonly clock: Clock,
-    onError?: (error: unknown) => void,
+    private readonly onError?: (error: unknown) => void,
   ) {
     this.runner = new SerialRunner(() => this.publishPending(), onError);
   }
 
   kick(): Promise<void> {
     return this.runner.kick();
+  }
+
+  /**
+   * Publishes decisions just recorded without first querying the outbox (the trigger's
+   * latency path); whatever this misses stays pending for the next kick. Never rejects.
+   */
+  async publishRecorded(decisions: readonly Decision[]): Promise<void> {
+    this.publishing += 1;
+    try {
+      await this.publishClaimed(decisions);
+    } catch (error) {
+      this.onError?.(error);
+      void this.kick();
+    } finally {
+      this.publishing -= 1;
+    }
   }
 
   get failures(): number {
@@ -44,17 +63,23 @@ export class OutboxRelay {
   }
 
   get idle(): boolean {
-    return this.runner.idle;
+    return this.runner.idle && this.publishing === 0;
   }
 
   private async publishPending(): Promise<void> {
     for (;;) {
       const pending = await this.outbox.pending(100);
-      const claimed: typeof pending = [];
-      for (const decision of pending) {
-        if (await this.outbox.claimPublication(decision.decisionId, this.clock.now(), PUBLICATION_LEASE_MS)) claimed.push(decision);
-      }
-      if (claimed.length === 0) return;
+      if ((await this.publishClaimed(pending)) === 0) return;
+    }
+  }
+
+  /** Claims what it can of `decisions`, publishes those in one send, marks them; returns how many. */
+  private async publishClaimed(decisions: readonly Decision[]): Promise<number> {
+    {
+      const now = this.clock.now();
+      const claims = await Promise.all(decisions.map((decision) => this.outbox.claimPublication(decision.decisionId, now, PUBLICATION_LEASE_MS)));
+      const claimed = decisions.filter((_, index) => claims[index] === true);
+      if (claimed.length === 0) return 0;
       const records = await Promise.all(claimed.map(async (decision) => ({ key: decision.scope, value: await this.codecs.encodeTrainingRequest(trainingRequestOf(decision)) })));
       try {
         await this.sink.send(this.topics['training-requests'], records);
@@ -66,6 +91,7 @@ export class OutboxRelay {
       const at = this.clock.now();
       await Promise.all(claimed.map((decision) => this.outbox.markPublished(decision.decisionId, at)));
       this.published += claimed.length;
+      return claimed.length;
     }
   }
 }

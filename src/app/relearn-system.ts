@@ -103,7 +103,7 @@ export class RelearnSystem {
       cacheCapacity: options.cacheCapacity ?? 100_000,
       onRecorded: (decisions) => {
         for (const decision of decisions) this.events$.next({ type: 'decided', decision });
-        void this.relay.kick();
+        void this.relay.publishRecorded(decisions);
       },
     });
     this.analyst = new SheetAnalyst({

@@ -29,13 +29,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { DLQ_HEADERS } from '../../src/app/dead-letter.js';
-import type { SheetAnalysed, TrainingRequested } from '../../src/domain/events.js';
 import { SeededRandom } from '../../src/simulate/index.js';
+import { checkCounters, checkDecisions, checkDlq, checkSheetAnalyses, checkStored, settleProblems, waitUntilQuiet, type SettleState } from './exactly-once-checks.js';
 import { freshDeployment, REPO_ROOT, type FaultDeployment } from './fault-deployment.js';
 import { FaultLoad, type LoadOptions, type LoadTruth } from './fault-load.js';
 import { ProcessSupervisor, type Exit } from './process-supervisor.js';
-import { readWholeTopic } from './topic-reader.js';
 
 function envNumber(name: string, fallback: number): number {
   const text = process.env[name]?.trim();
@@ -75,23 +73,9 @@ const STALL_MS = 45_000;
  * mid-batch, which is what exercises redelivery.
  */
 const KILL_AFTER_MS = killAfterMs(process.env.RELEARN_FAULT_KILL_AFTER_MS ?? '12000,18000');
-/** Polls in a row, 1.5 s apart, with no lag, nothing pending and no output topic growing. */
-const QUIET_POLLS = 4;
 /** RELEARN_SHUTDOWN_TIMEOUT_MS is 30 s by default: a little more before SIGKILL. */
 const STOP_TIMEOUT_MS = 40_000;
 const JOINED = /joined the consumer group/;
-const FIRST = 10;
-
-interface SettleState {
-  settled: boolean;
-  /** Why the wait ended without settling: the time cap, or nothing moving for STALL_MS. */
-  gaveUp: 'time cap' | 'stalled' | null;
-  waitedMs: number;
-  ingestLag: Record<string, number>;
-  trainerLag: number;
-  pendingDecisions: number;
-  activeJobs: number;
-}
 
 interface Phase {
   records: number;
@@ -111,73 +95,12 @@ let lastIngestExit: Exit | undefined;
 let ingest: ProcessSupervisor;
 const figures: Record<string, unknown> = {};
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const log = (line: string) => process.stderr.write(`[ingest-crash-loop] ${line}\n`);
 
 function relearnProcess(deployment: FaultDeployment, role: 'ingest' | 'trainer', random: SeededRandom): ProcessSupervisor {
   const supervisor = new ProcessSupervisor({ name: role, args: ['start', '--roles', role], env: deployment.childEnv, logDir: deployment.logDir, random, killAfterMs: KILL_AFTER_MS });
   supervisors.push(supervisor);
   return supervisor;
-}
-
-async function sumLag(deployment: FaultDeployment, groupId: string, topics: readonly string[]): Promise<number> {
-  return (await deployment.lagProbe.consumerLag(groupId, topics)).reduce((sum, row) => sum + row.lag, 0);
-}
-
-/**
- * Polls until nothing is lagging or pending and no output topic grows for QUIET_POLLS
- * polls; gives up after SETTLE_MS, or once nothing has moved (lag, outputs, pending work)
- * for STALL_MS.
- */
-async function waitUntilQuiet(deployment: FaultDeployment): Promise<SettleState> {
-  const { ports, settings, topics } = deployment;
-  const started = Date.now();
-  let quietPolls = 0;
-  let lastOutputs = '';
-  let lastMoved = started;
-  let lastProgress = '';
-  let state: SettleState = { settled: false, gaveUp: null, waitedMs: 0, ingestLag: {}, trainerLag: -1, pendingDecisions: -1, activeJobs: -1 };
-  let reported = started;
-  for (;;) {
-    if (Date.now() - started >= SETTLE_MS) return { ...state, gaveUp: 'time cap' };
-    if (Date.now() - lastMoved >= STALL_MS) return { ...state, gaveUp: 'stalled' };
-    const ingestLag = await deployment.ingestLag();
-    const trainerLag = await sumLag(deployment, settings.core.groups.trainer, [topics['training-requests']]);
-    const pendingDecisions = (await ports.outbox.pending(1000)).length;
-    const activeJobs = (await ports.jobs.list({ status: 'queued', limit: 1000 })).length + (await ports.jobs.list({ status: 'running', limit: 1000 })).length;
-    const outputs = JSON.stringify(await Promise.all([topics.dlq, topics['training-requests'], topics['sheet-analyses'], topics['model-updates']].map((topic) => deployment.endOffset(topic))));
-    state = { settled: false, gaveUp: null, waitedMs: Date.now() - started, ingestLag, trainerLag, pendingDecisions, activeJobs };
-    const progress = JSON.stringify({ ingestLag, trainerLag, pendingDecisions, activeJobs, outputs });
-    if (progress !== lastProgress) lastMoved = Date.now();
-    lastProgress = progress;
-    const quiet = Object.values(ingestLag).every((lag) => lag === 0) && trainerLag === 0 && pendingDecisions === 0 && activeJobs === 0 && outputs === lastOutputs;
-    lastOutputs = outputs;
-    quietPolls = quiet ? quietPolls + 1 : 0;
-    if (quietPolls >= QUIET_POLLS) return { ...state, settled: true };
-    if (Date.now() - reported > 15_000) {
-      reported = Date.now();
-      log(`settling for ${Math.round((reported - started) / 1000)} s: ${JSON.stringify(state)}`);
-    }
-    await sleep(1_500);
-  }
-}
-
-/** Counts occurrences of each id in `seen` against the ids that should occur exactly once. */
-function exactlyOnce(what: string, expected: Iterable<string>, seen: Iterable<string>): { problems: string[]; lost: number; doubled: number; unexpected: number } {
-  const counts = new Map<string, number>();
-  for (const id of seen) counts.set(id, (counts.get(id) ?? 0) + 1);
-  const wanted = new Set(expected);
-  const lost = [...wanted].filter((id) => !counts.has(id));
-  const doubled = [...counts].filter(([id, count]) => wanted.has(id) && count > 1);
-  const unexpected = [...counts].filter(([id]) => !wanted.has(id));
-  const problems: string[] = [];
-  if (lost.length > 0) problems.push(`${what}: ${lost.length} of ${wanted.size} lost (first ${FIRST}: ${lost.slice(0, FIRST).join(', ')})`);
-  if (doubled.length > 0) {
-    const extra = doubled.reduce((sum, [, count]) => sum + count - 1, 0);
-    problems.push(`${what}: ${doubled.length} of ${wanted.size} more than once, ${extra} extra (first ${FIRST}: ${doubled.slice(0, FIRST).map(([id, count]) => `${id} ×${count}`).join(', ')})`);
-  }
-  if (unexpected.length > 0) problems.push(`${what}: ${unexpected.length} that should not be there at all (first ${FIRST}: ${unexpected.slice(0, FIRST).map(([id, count]) => `${id} ×${count}`).join(', ')})`);
-  return { problems, lost: lost.length, doubled: doubled.length, unexpected: unexpected.length };
 }
 
 async function runPhase(deployment: FaultDeployment, load: FaultLoad, ingestProcess: ProcessSupervisor, killing: boolean): Promise<Phase> {
@@ -221,7 +144,7 @@ beforeAll(async () => {
   log(`killed phase: ${JSON.stringify(faulted)}; ${ingest.kills} kills, ${ingest.starts} starts`);
 
   // 3. No more kills: the last ingest process drains what is left, then stops on SIGTERM.
-  settle = await waitUntilQuiet(run);
+  settle = await waitUntilQuiet(run, { settleMs: SETTLE_MS, stallMs: STALL_MS, log });
   log(`settle: ${JSON.stringify(settle)}`);
   [lastIngestExit] = await Promise.all([ingest.stop(STOP_TIMEOUT_MS), trainer.stop(STOP_TIMEOUT_MS)]);
 
@@ -253,101 +176,37 @@ afterAll(async () => {
 
 describe('ingest role killed with SIGKILL every 12–18 s under load', () => {
   it('drains the backlog once the kills stop: ingest lag 0, nothing pending, outputs quiet', () => {
-    const lagging = Object.entries(settle.ingestLag).filter(([, lag]) => lag > 0);
-    expect(
-      settle.settled,
-      `not quiet after ${Math.round(settle.waitedMs / 1000)} s (${settle.gaveUp === 'stalled' ? `nothing moved for ${STALL_MS / 1000} s` : 'time cap'}): ingest lag ${lagging.length === 0 ? '0' : lagging.map(([topic, lag]) => `${topic.replace(run.prefix, '')} ${lag}`).join(', ')}; ` +
-        `trainer lag ${settle.trainerLag}; unpublished decisions ${settle.pendingDecisions}; queued or running jobs ${settle.activeJobs}`,
-    ).toBe(true);
+    const problems = settleProblems(settle, run, STALL_MS);
+    expect(problems, problems.join('; ')).toEqual([]);
   });
 
   it('stores each distinct event once (EventStore.stats)', async () => {
-    const stats = await run.ports.store.stats();
-    const expected = { transactions: truth.transactions.size, expenses: truth.expenses.size, sheets: truth.sheets.size, labels: truth.labels.size };
-    figures.stored = { expected, stored: stats };
-    const problems = (Object.keys(expected) as (keyof typeof expected)[])
-      .filter((type) => stats[type] !== expected[type])
-      .map((type) => `${type}: ${expected[type]} distinct sent, ${stats[type]} stored (${stats[type] < expected[type] ? `${expected[type] - stats[type]} lost` : `${stats[type] - expected[type]} extra`})`);
-    expect(problems, problems.join('; ')).toEqual([]);
+    const check = await checkStored(run, truth);
+    figures.stored = check.figures;
+    expect(check.problems, check.problems.join('; ')).toEqual([]);
   });
 
   it('counts each distinct event once in every counter (CounterStore.list)', async () => {
-    // What the ingest role counts today (src/app/ingest-role.ts): forecaster total = the
-    // user's transactions; categorizer total = the user's labeled transactions (own category,
-    // or a user LabelRecorded for a transaction that exists, counted once whichever comes
-    // first); anomaly total = the org's expenses, anomaly sheets = the org's submitted sheets.
-    // Org labels (fraud/legit) count nothing.
-    const expected = new Map<string, number>();
-    const add = (key: string) => expected.set(key, (expected.get(key) ?? 0) + 1);
-    const userLabels = new Set([...truth.labels.values()].filter((label) => label.scope.type === 'user').map((label) => `${label.scope.id}/${label.itemId}`));
-    for (const transaction of truth.transactions.values()) {
-      add(`user:${transaction.userId} forecaster.total`);
-      if (transaction.category !== null || userLabels.has(`${transaction.userId}/${transaction.transactionId}`)) add(`user:${transaction.userId} categorizer.total`);
-      else expected.set(`user:${transaction.userId} categorizer.total`, expected.get(`user:${transaction.userId} categorizer.total`) ?? 0);
-    }
-    for (const expense of truth.expenses.values()) add(`org:${expense.orgId} anomaly.total`);
-    for (const sheet of truth.sheets.values()) add(`org:${sheet.orgId} anomaly.sheets`);
-    const counted = new Map<string, number>();
-    for (const counters of await run.ports.counters.list()) {
-      counted.set(`${counters.scope} ${counters.kind}.total`, counters.total);
-      if (counters.kind === 'anomaly') counted.set(`${counters.scope} ${counters.kind}.sheets`, counters.sheets);
-    }
-    const lost: string[] = [];
-    const doubled: string[] = [];
-    let lostCount = 0;
-    let extraCount = 0;
-    for (const key of new Set([...expected.keys(), ...counted.keys()])) {
-      const want = expected.get(key) ?? 0;
-      const got = counted.get(key) ?? 0;
-      if (got < want) {
-        lost.push(`${key} ${got} of ${want}`);
-        lostCount += want - got;
-      } else if (got > want) {
-        doubled.push(`${key} ${got} for ${want}`);
-        extraCount += got - want;
-      }
-    }
-    figures.counters = { checked: expected.size, undercounted: lost.length, lostCounts: lostCount, overcounted: doubled.length, extraCounts: extraCount };
-    const problems = [
-      ...(lost.length === 0 ? [] : [`${lost.length} counters too low, ${lostCount} events lost (first ${FIRST}: ${lost.slice(0, FIRST).join(', ')})`]),
-      ...(doubled.length === 0 ? [] : [`${doubled.length} counters too high, ${extraCount} events counted twice (first ${FIRST}: ${doubled.slice(0, FIRST).join(', ')})`]),
-    ];
-    expect(problems, problems.join('; ')).toEqual([]);
+    const check = await checkCounters(run, truth);
+    figures.counters = check.figures;
+    expect(check.problems, check.problems.join('; ')).toEqual([]);
   });
 
   it('puts each poison record on the DLQ exactly once, and nothing else', async () => {
-    const dlq = await readWholeTopic(run.kafka, run.topics.dlq);
-    const positions = dlq.map((record) => `${record.headers[DLQ_HEADERS.sourceTopic] ?? '?'}/${record.headers[DLQ_HEADERS.sourcePartition] ?? '?'}/${record.headers[DLQ_HEADERS.sourceOffset] ?? '?'}`);
-    const name = (position: string) => {
-      const poison = truth.poison.get(position);
-      return poison === undefined ? position.replace(run.prefix, '') : `${position.replace(run.prefix, '')} (${poison.flaw})`;
-    };
-    const check = exactlyOnce('poison records on the DLQ', [...truth.poison.keys()].map(name), positions.map(name));
-    figures.dlq = { poison: truth.poison.size, records: dlq.length, lost: check.lost, doubled: check.doubled, unexpected: check.unexpected };
+    const check = await checkDlq(run, truth);
+    figures.dlq = check.figures;
     expect(check.problems, check.problems.join('; ')).toEqual([]);
   });
 
   it('publishes each decision exactly once, and every recorded decision (training-requests topic, DecisionOutbox)', async () => {
-    const records = await readWholeTopic(run.kafka, run.topics['training-requests']);
-    const requestIds: string[] = [];
-    for (const record of records) requestIds.push(({ ...((await run.ports.codec.decode(record.value ?? Buffer.alloc(0))) as TrainingRequested) }).requestId);
-    const decisions = await run.ports.outbox.list({ limit: 1_000_000 });
-    const check = exactlyOnce('training requests', decisions.map((decision) => decision.decisionId), requestIds);
-    const unmarked = decisions.filter((decision) => decision.publishedAt === null).map((decision) => decision.decisionId);
-    const problems = [...check.problems];
-    if (unmarked.length > 0) problems.push(`${unmarked.length} decisions still unpublished in the outbox (first ${FIRST}: ${unmarked.slice(0, FIRST).join(', ')})`);
-    figures.decisions = { recorded: decisions.length, published: requestIds.length, lost: check.lost, doubled: check.doubled, unexpected: check.unexpected, unmarked: unmarked.length };
-    expect(decisions.length, 'no decision was recorded at all: the load should make some').toBeGreaterThan(0);
-    expect(problems, problems.join('; ')).toEqual([]);
+    const check = await checkDecisions(run);
+    figures.decisions = check.figures;
+    expect(check.problems, check.problems.join('; ')).toEqual([]);
   });
 
   it('analyses each submitted sheet exactly once (sheet-analyses topic)', async () => {
-    const records = await readWholeTopic(run.kafka, run.topics['sheet-analyses']);
-    const sheetIds: string[] = [];
-    for (const record of records) sheetIds.push(({ ...((await run.ports.codec.decode(record.value ?? Buffer.alloc(0))) as SheetAnalysed) }).sheetId);
-    const submitted = new Set([...truth.sheets.values()].map((sheet) => sheet.sheetId));
-    const check = exactlyOnce('sheet analyses', submitted, sheetIds);
-    figures.sheetAnalyses = { submitted: submitted.size, analyses: sheetIds.length, lost: check.lost, doubled: check.doubled, unexpected: check.unexpected };
+    const check = await checkSheetAnalyses(run, truth);
+    figures.sheetAnalyses = check.figures;
     expect(check.problems, check.problems.join('; ')).toEqual([]);
   });
 

@@ -23,7 +23,7 @@ export interface Revisioned extends Document {
 }
 
 /** Revisions kept per document: a write is verified as long as fewer writes followed it before the read-back. */
-const REVISION_HISTORY = 32;
+const REVISION_HISTORY = 8;
 
 /** Any document keyed by a string: the shape bulk writes over string-keyed collections are typed with. */
 export type StringKeyed = Document & { _id: string };

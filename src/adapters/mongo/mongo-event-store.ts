@@ -192,11 +192,10 @@ export class MongoEventStore implements EventStore {
       });
     }
     const collection = (type === 'transaction' ? this.transactionRows : this.expenseRows) as unknown as Collection<StringKeyed>;
+    // Inserted, not upserted: an item stored already refuses the insert as a duplicate key, which is cheaper than an upsert's match.
     await bulkIgnoringDuplicates(
       collection,
-      [...firstByKey.values()].map((document) => ({
-        updateOne: { filter: { _id: document._id as string }, update: { $setOnInsert: { ...document, ...firstRevision(document._id as string) } }, upsert: true },
-      })),
+      [...firstByKey.values()].map((document) => ({ insertOne: { document: { ...document, _id: document._id as string, ...firstRevision(document._id as string) } } })),
     );
   }
 
