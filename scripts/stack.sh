@@ -272,7 +272,9 @@ launch_mongo() {
   if [[ -n "$MONGO_FILE" ]]; then
     file_args=(--file "$(realpath -m "$MONGO_FILE")")
   fi
-  launch mongo java -Xmx1g "$(marker_of mongo)" \
+  # The memory backend keeps every database a test run creates (benchmarks, fault tests): 1 GiB filled
+  # up in one session and the server answered nothing while collecting garbage.
+  launch mongo java -Xmx4g "$(marker_of mongo)" \
     -Dorg.slf4j.simpleLogger.log.de.bwaldvogel.mongo.wire=warn \
     -cp "$STACK_DIR/mongo/libs/*" "$SCRIPTS/MongoLauncher.java" \
     --host "$HOST" --port "$MONGO_PORT" "${file_args[@]}"
