@@ -22,6 +22,9 @@ const FASTIFY_CLIENT_ERRORS: Readonly<Record<string, (message: string) => ApiErr
   FST_ERR_MAX_PARAM_LENGTH: () => new ApiError('invalid-input', 'url: a path parameter is too long', 'url'),
 };
 
+/** Driver errors that mean a dependency is away, not that the request or relearn is wrong. */
+const DEPENDENCY_DOWN = /^(Mongo(Server)?SelectionError|MongoNetwork(Timeout)?Error|MongoOperationTimeoutError|MongoNotConnectedError|MongoTopologyClosedError|KafkaJS(Connection|Request)?(Timeout)?Error|KafkaJSNumberOfRetriesExceeded)$/;
+
 /**
  * Turns anything a route, hook or fastify itself threw into the agreed error answer.
  * Returns undefined for faults of the server (answered as 500 and logged): anything a
@@ -32,6 +35,8 @@ export function toApiError(error: unknown): ApiError | undefined {
   if (isRelearnError(error, 'NOT_FOUND')) return new ApiError('not-found', error.message);
   if (isRelearnError(error, 'INVALID_ARGUMENT')) return new ApiError('invalid-input', error.message);
   if (isRelearnError(error, 'UNAVAILABLE')) return new ApiError('unavailable', error.message);
+  // The database or the broker did not answer: a 503 the client may retry, without the driver's text (it names hosts).
+  if (error instanceof Error && DEPENDENCY_DOWN.test(error.name)) return new ApiError('unavailable', 'a backing service did not answer; try again later');
   const framework = frameworkError(error);
   if (framework === undefined) return undefined;
   const message = typeof framework.message === 'string' ? framework.message : 'bad request';

@@ -108,7 +108,11 @@ export async function connectRealPorts(settings: RealStackSettings, logger?: Log
   const { MongoCounterStore, MongoDecisionOutbox, MongoEventStore, ensureIndexes, MongoJobQueue, MongoModelRegistry } = mongoAdapters;
   // Majority with journal: an offset is committed only after its effects are durable on a
   // majority of the replica set, so a mongod crash cannot take back what was acknowledged.
-  const mongo = new MongoClient(settings.mongodb.uri, { appName: settings.kafka.clientId, writeConcern: { w: 'majority', journal: true } });
+  const mongo = new MongoClient(settings.mongodb.uri, { appName: settings.kafka.clientId, writeConcern: { w: 'majority', journal: true },
+    // A frozen or unreachable server fails calls within seconds (the partition backs off, the API answers 503) instead of hanging them.
+    serverSelectionTimeoutMS: 5_000,
+    socketTimeoutMS: 20_000,
+  });
   await mongo.connect();
   const db = mongo.db(settings.mongodb.database);
   try {
