@@ -74,6 +74,8 @@ const STOP_TIMEOUT_MS = 40_000;
 const READY_POLL_MS = 1_000;
 /** One /ready request waits this long (the product's own probe gives up after 5 s). */
 const READY_REQUEST_MS = 10_000;
+/** One /api/v1 request (recorded, not judged) waits this long: longer than the freeze, to see whether it answers at all. */
+const API_REQUEST_MS = 40_000;
 const JOINED = /joined the consumer group/;
 /**
  * What a public /ready body must not hold: an address, or the text of a driver's error
@@ -117,6 +119,9 @@ interface Timeline {
   /** First 200 of /ready sent after the broker was started again, ms after the start returned. */
   readyAfterKafkaMs: number | null;
   loadEndedAt: number | null;
+  /** The ingest group's lag (all input topics) at SIGCONT and when the broker was back: the backlog each outage left. */
+  ingestLagAtResume: number | null;
+  ingestLagAtKafkaStart: number | null;
 }
 
 const deployments: FaultDeployment[] = [];
@@ -132,11 +137,11 @@ let loadError: string | null = null;
 let kafkaData: { topicsMissing: string[]; offsetsBefore: Record<string, number>; offsetsAfter: Record<string, number> } | null = null;
 const samples: ReadySample[] = [];
 const apiSamples: ReadySample[] = [];
-const timeline: Timeline = { loadStartedAt: 0, frozenAt: null, resumedAt: null, readyAfterResumeMs: null, kafkaStoppedAt: null, kafkaStartedAt: null, readyAfterKafkaMs: null, loadEndedAt: null };
+const timeline: Timeline = { loadStartedAt: 0, frozenAt: null, resumedAt: null, readyAfterResumeMs: null, kafkaStoppedAt: null, kafkaStartedAt: null, readyAfterKafkaMs: null, loadEndedAt: null, ingestLagAtResume: null, ingestLagAtKafkaStart: null };
 const figures: Record<string, unknown> = {};
 let phase: Phase = 'before';
 let polling = false;
-let poller: Promise<void> = Promise.resolve();
+let pollers: Promise<void>[] = [];
 /** Set while the test has MongoDB frozen or Kafka stopped, so that clean-up can undo it. */
 let mongoFrozenPid: number | null = null;
 let kafkaDown = false;
@@ -211,24 +216,23 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function request(url: string, token?: string): Promise<{ status: number; body: string; ms: number }> {
+async function request(url: string, timeoutMs: number, token?: string): Promise<{ status: number; body: string; ms: number }> {
   const started = Date.now();
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(READY_REQUEST_MS), headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
     return { status: response.status, body: await response.text(), ms: Date.now() - started };
   } catch (error) {
     return { status: 0, body: `(no answer: ${error instanceof Error ? error.message : String(error)})`, ms: Date.now() - started };
   }
 }
 
-/** Polls /ready (and one read of /api/v1, for the record) every READY_POLL_MS until `polling` is off. */
-async function pollReady(apiUrl: string, readToken: string): Promise<void> {
+/** Requests `url` every READY_POLL_MS (after the previous answer) until `polling` is off. */
+async function poll(into: ReadySample[], url: string, timeoutMs: number, token?: string): Promise<void> {
   while (polling) {
     const at = since(timeline.loadStartedAt);
     const sentIn = phase;
-    const [ready, api] = await Promise.all([request(`${apiUrl}/ready`), request(`${apiUrl}/api/v1/jobs?limit=1`, readToken)]);
-    samples.push({ at, phase: sentIn, endPhase: phase, ...ready });
-    apiSamples.push({ at, phase: sentIn, endPhase: phase, ...api, body: api.body.slice(0, 500) });
+    const answer = await request(url, timeoutMs, token);
+    into.push({ at, phase: sentIn, endPhase: phase, ...answer });
     await sleep(READY_POLL_MS);
   }
 }
@@ -248,15 +252,39 @@ function leaksOf(body: string): string[] {
   return LEAKS.filter(([, pattern]) => pattern.test(body)).map(([what]) => what);
 }
 
-/** Per phase (`a → b` for a request sent in one and answered in the next): how often each status was answered, and each distinct body once with its count. */
-function summarise(list: readonly ReadySample[]): Record<string, { statuses: Record<string, number>; bodies: Record<string, number> }> {
-  const out: Record<string, { statuses: Record<string, number>; bodies: Record<string, number> }> = {};
+interface PhaseSummary {
+  statuses: Record<string, number>;
+  /** Each distinct body once with its count (for the API, only those of answers other than 200, cut to 300 characters). */
+  bodies: Record<string, number>;
+  slowestMs: number;
+}
+
+/** Per phase (`a → b` for a request sent in one and answered in the next): how often each status was answered, the bodies, the slowest answer. */
+function summarise(list: readonly ReadySample[], allBodies = true): Record<string, PhaseSummary> {
+  const out: Record<string, PhaseSummary> = {};
   for (const sample of list) {
-    const entry = (out[sample.phase === sample.endPhase ? sample.phase : `${sample.phase} → ${sample.endPhase}`] ??= { statuses: {}, bodies: {} });
+    const entry = (out[sample.phase === sample.endPhase ? sample.phase : `${sample.phase} → ${sample.endPhase}`] ??= { statuses: {}, bodies: {}, slowestMs: 0 });
     entry.statuses[String(sample.status)] = (entry.statuses[String(sample.status)] ?? 0) + 1;
-    entry.bodies[sample.body] = (entry.bodies[sample.body] ?? 0) + 1;
+    entry.slowestMs = Math.max(entry.slowestMs, sample.ms);
+    const body = allBodies ? sample.body : sample.body.slice(0, 300);
+    if (allBodies || sample.status !== 200) entry.bodies[body] = (entry.bodies[body] ?? 0) + 1;
   }
   return out;
+}
+
+/** The ingest group's lag over all input topics; retried a few times (right after a broker restart the group's coordinator is still moving). */
+async function totalIngestLag(deployment: FaultDeployment): Promise<number | null> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return Object.values(await deployment.ingestLag()).reduce((sum, lag) => sum + lag, 0);
+    } catch (error) {
+      if (attempt >= 5) {
+        log(`ingest lag not read: ${String(error)}`);
+        return null;
+      }
+      await sleep(1_000);
+    }
+  }
 }
 
 function relearnProcess(deployment: FaultDeployment, name: string, roles: string, env: NodeJS.ProcessEnv): ProcessSupervisor {
@@ -294,7 +322,8 @@ beforeAll(async () => {
   const producerKafka = new Kafka({
     brokers: [...run.settings.kafka.brokers],
     clientId: `relearn-fault-${run.id}-producer`,
-    logLevel: logLevel.ERROR,
+    // Its connection errors during the outage are expected; a send that finally fails rejects load.run().
+    logLevel: logLevel.NOTHING,
     retry: { retries: 60, initialRetryTime: 300, maxRetryTime: 3_000 },
   });
   const load = new FaultLoad(producerKafka, run.ports.codec, run.topics, { ...LOAD, seed: SEED });
@@ -306,7 +335,7 @@ beforeAll(async () => {
   await Promise.all([ingestApi.waitForLog(JOINED, 90_000), trainer.waitForLog(JOINED, 90_000)]);
   timeline.loadStartedAt = Date.now();
   polling = true;
-  poller = pollReady(apiUrl, readToken);
+  pollers = [poll(samples, `${apiUrl}/ready`, READY_REQUEST_MS), poll(apiSamples, `${apiUrl}/api/v1/jobs?limit=1`, API_REQUEST_MS, readToken)];
   if ((await waitForReady(0, 30_000)) === null) throw new Error(`/ready never answered 200 before the faults: ${JSON.stringify(samples.slice(-3))}`);
 
   const loaded = load.run().then(
@@ -333,6 +362,7 @@ beforeAll(async () => {
   }
   timeline.resumedAt = since(timeline.loadStartedAt);
   log('MongoDB resumed with SIGCONT');
+  timeline.ingestLagAtResume = await totalIngestLag(run);
   timeline.readyAfterResumeMs = await waitForReady(timeline.resumedAt, RECOVER_MS);
   log(`/ready 200 again ${timeline.readyAfterResumeMs === null ? 'never' : `${timeline.readyAfterResumeMs} ms`} after SIGCONT`);
 
@@ -348,6 +378,7 @@ beforeAll(async () => {
   kafkaDown = false;
   phase = 'kafka restarted';
   timeline.kafkaStartedAt = since(timeline.loadStartedAt);
+  timeline.ingestLagAtKafkaStart = await totalIngestLag(run);
   timeline.readyAfterKafkaMs = await waitForReady(timeline.kafkaStartedAt, RECOVER_MS);
   log(`/ready 200 again ${timeline.readyAfterKafkaMs === null ? 'never' : `${timeline.readyAfterKafkaMs} ms`} after Kafka started`);
   const admin = run.kafka.admin();
@@ -365,7 +396,7 @@ beforeAll(async () => {
   settle = await waitUntilQuiet(run, { settleMs: SETTLE_MS, stallMs: STALL_MS, log });
   log(`settle: ${JSON.stringify(settle)}`);
   polling = false;
-  await poller;
+  await Promise.all(pollers);
   exitsBeforeStop = [...ingestApi.exits.map((exit) => ({ name: 'ingest-api', exit })), ...trainer.exits.map((exit) => ({ name: 'trainer', exit }))];
   const [ingestExit, trainerExit] = await Promise.all([ingestApi.stop(STOP_TIMEOUT_MS), trainer.stop(STOP_TIMEOUT_MS)]);
   stopExits = {
@@ -387,7 +418,7 @@ beforeAll(async () => {
       logDir: run.logDir.replace(REPO_ROOT, ''),
     },
     ready: summarise(samples),
-    api: summarise(apiSamples),
+    api: summarise(apiSamples, false),
     settle,
     setupAndPhasesSeconds: (Date.now() - began) / 1000,
   });
@@ -404,7 +435,7 @@ afterAll(async () => {
       log(`restarting Kafka failed: ${String(error)}`);
     }
   }
-  await poller.catch(() => undefined);
+  await Promise.allSettled(pollers);
   await Promise.allSettled(supervisors.map((supervisor) => supervisor.stop(5_000)));
   for (const deployment of deployments) await deployment.close().catch((error: unknown) => log(`clean-up of ${deployment.prefix} failed: ${String(error)}`));
   const folder = new URL('./output/', import.meta.url);
