@@ -34,11 +34,24 @@ function responseError(error: unknown): RegistryResponseError | undefined {
 }
 
 /**
+ * The registry's own answer carries a JSON body with a message (Confluent: "Schema 7 not
+ * found", error code 40403; Apicurio: "No content with ID '7' was found."); the client
+ * library then uses that message, and writes "Error, status …" only when there was none.
+ */
+function isRegistryVerdict(error: unknown): boolean {
+  const response = responseError(error);
+  return response !== undefined && !response.message.startsWith('Error, status');
+}
+
+/**
  * mappersmith reports a request that never got an answer (refused, reset, DNS) as HTTP 400:
  * only 5xx and that count as "the registry is not there", which retrying can fix.
  */
 function unavailable(what: string, error: unknown, status?: number): RelearnError {
-  const retriable = status === undefined || status === 400 || status >= 500 || status === 429;
+  // 401/403: the registry refused our credentials, and a 404 that is not its own JSON verdict
+  // came from something else on the way (a proxy, a wrong base URL): the records are fine,
+  // the setup is not, so retry (the partition waits) rather than dead-letter good records.
+  const retriable = status === undefined || status === 400 || status === 401 || status === 403 || status === 404 || status >= 500 || status === 429;
   return new RelearnError('UNAVAILABLE', `schema registry: ${what}: ${error instanceof Error ? error.message : String(error)}`, { retriable, cause: error });
 }
 
@@ -152,7 +165,7 @@ export class RegistryAvroCodec implements AvroCodec {
   async decode(bytes: Buffer): Promise<unknown> {
     const { schemaId, body } = unframe(bytes);
     const type = await this.typeOf(schemaId, (error, status) =>
-      status === 404 ? new RelearnError('DECODE_FAILED', `unknown schema id ${schemaId}`, { cause: error }) : unavailable(`reading schema ${schemaId}`, error, status),
+      status === 404 && isRegistryVerdict(error) ? new RelearnError('DECODE_FAILED', `unknown schema id ${schemaId}`, { cause: error }) : unavailable(`reading schema ${schemaId}`, error, status),
     );
     try {
       return type.fromBuffer(body) as unknown;
