@@ -30,6 +30,12 @@ export class OutboxRelay {
     private readonly topics: TopicNames,
     private readonly clock: Clock,
     private readonly onError?: (error: unknown) => void,
+    /**
+     * Whether a training request already reached the trainers (its job exists). A decision
+     * found pending by the sweep may have been sent by a relay that died before marking it:
+     * when its job exists it is only marked, not sent again.
+     */
+    private readonly delivered: (decisionId: string) => Promise<boolean> = () => Promise.resolve(false),
   ) {
     this.runner = new SerialRunner(() => this.publishPending(), onError);
   }
@@ -69,17 +75,24 @@ export class OutboxRelay {
   private async publishPending(): Promise<void> {
     for (;;) {
       const pending = await this.outbox.pending(100);
-      if ((await this.publishClaimed(pending)) === 0) return;
+      if ((await this.publishClaimed(pending, true)) === 0) return;
     }
   }
 
   /** Claims what it can of `decisions`, publishes those in one send, marks them; returns how many. */
-  private async publishClaimed(decisions: readonly Decision[]): Promise<number> {
+  private async publishClaimed(decisions: readonly Decision[], maybeSent = false): Promise<number> {
     {
       const now = this.clock.now();
       const claims = await Promise.all(decisions.map((decision) => this.outbox.claimPublication(decision.decisionId, now, PUBLICATION_LEASE_MS)));
-      const claimed = decisions.filter((_, index) => claims[index] === true);
+      let claimed = decisions.filter((_, index) => claims[index] === true);
       if (claimed.length === 0) return 0;
+      if (maybeSent) {
+        const reached = await Promise.all(claimed.map((decision) => this.delivered(decision.decisionId)));
+        const already = claimed.filter((_, index) => reached[index] === true);
+        await Promise.all(already.map((decision) => this.outbox.markPublished(decision.decisionId, now)));
+        claimed = claimed.filter((_, index) => reached[index] !== true);
+        if (claimed.length === 0) return already.length;
+      }
       const records = await Promise.all(claimed.map(async (decision) => ({ key: decision.scope, value: await this.codecs.encodeTrainingRequest(trainingRequestOf(decision)) })));
       try {
         await this.sink.send(this.topics['training-requests'], records);

@@ -93,7 +93,7 @@ export class RelearnSystem {
     const failed = (component: string) => (error: unknown) => this.events$.next({ type: 'component-failed', component, error });
     this.codecs = new OutputCodecs(ports.codec, config.topics);
     this.champions = new ChampionCache(ports.registry, 5_000, () => Date.now(), options.cacheCapacity ?? 10_000);
-    this.relay = new OutboxRelay(ports.outbox, ports.sink, this.codecs, config.topics, ports.clock, failed('relay'));
+    this.relay = new OutboxRelay(ports.outbox, ports.sink, this.codecs, config.topics, ports.clock, failed('relay'), async (decisionId) => (await ports.jobs.get(decisionId)) !== null);
     this.decider = new Decider({
       counters: ports.counters,
       outbox: ports.outbox,

@@ -18,6 +18,17 @@ function afterMicrotasks(depth: number, action: () => void): void {
 }
 
 describe('OutboxRelay', () => {
+  it('marks a pending decision whose request already reached the trainers (a relay died after sending it) without sending it again', async () => {
+    const ports = embeddedPorts(new ManualClock(1_000), config.topics);
+    await new SimulatedProducer(ports.sink, ports.codec, config.topics, topicDefinitions()).registerSchemas();
+    const delivered = new Set(['user:u1/categorizer/1']);
+    const relay = new OutboxRelay(ports.outbox, ports.sink, new OutputCodecs(ports.codec, config.topics), config.topics, ports.clock, undefined, (id) => Promise.resolve(delivered.has(id)));
+    await ports.outbox.recordMany([decision({ decisionId: 'user:u1/categorizer/1' }), decision({ decisionId: 'user:u2/categorizer/1', scope: 'user:u2' })]);
+    await relay.kick();
+    expect(ports.bus.read(config.topics['training-requests'])).toHaveLength(1);
+    expect(await ports.outbox.pending(10)).toEqual([]);
+  });
+
   // A decision recorded while a run is ending must not be left unpublished: the kick that
   // announces it may land at any step of the run's last check. Every step is tried.
   it.each(Array.from({ length: 12 }, (_, depth) => depth))('publishes a decision kicked %i microtasks after the last empty check', async (depth) => {
