@@ -1,7 +1,9 @@
+import type { CountedEntry } from '../domain/counter-update.js';
 import type { CounterDelta, ScopeCounters } from '../domain/counters.js';
 import type { Decision } from '../domain/decision.js';
 import type { ModelKind } from '../domain/model-kind.js';
 import type { Scope } from '../domain/scope.js';
+import { modelKey } from '../domain/store-keys.js';
 import type { Trigger } from '../domain/trigger.js';
 
 /**
@@ -94,4 +96,19 @@ export interface CounterStore {
   markFailed(scope: Scope, kind: ModelKind, update: { requestId: string; consumed: number; failedAt: number }): Promise<boolean>;
   /** Closes the open decision without counting anything consumed (cancelled job, repaired stuck decision). */
   closeDecision(scope: Scope, kind: ModelKind, requestId: string, now: number): Promise<boolean>;
+}
+
+/** A batch's changes per (scope, kind), in order of first appearance, as every adapter's `update` applies them. */
+export function groupCounterChanges(changes: readonly CounterChange[]): Map<string, { scope: Scope; kind: ModelKind; entries: CountedEntry[] }> {
+  const grouped = new Map<string, { scope: Scope; kind: ModelKind; entries: CountedEntry[] }>();
+  for (const change of changes) {
+    const key = modelKey(change.scope, change.kind);
+    let group = grouped.get(key);
+    if (group === undefined) {
+      group = { scope: change.scope, kind: change.kind, entries: [] };
+      grouped.set(key, group);
+    }
+    if ('delta' in change) group.entries.push({ offset: change.offset, fresh: change.fresh, delta: change.delta });
+  }
+  return grouped;
 }

@@ -1,9 +1,9 @@
-import { addSample, applyPlan, closeDecision, countEntries, type CountedEntry, type CounterState } from '../../domain/counter-update.js';
+import { addSample, applyPlan, closeDecision, countEntries, type CounterState } from '../../domain/counter-update.js';
 import { emptyCounters, type CounterDelta, type ScopeCounters } from '../../domain/counters.js';
 import type { ModelKind } from '../../domain/model-kind.js';
 import type { Scope } from '../../domain/scope.js';
 import { modelKey } from '../../domain/store-keys.js';
-import type { CounterChange, CounterGuard, CounterPlanner, CounterStore, CounterUpdateResult } from '../../ports/counter-store.js';
+import { groupCounterChanges, type CounterChange, type CounterGuard, type CounterPlanner, type CounterStore, type CounterUpdateResult } from '../../ports/counter-store.js';
 
 function byScopeThenKind(a: ScopeCounters, b: ScopeCounters): number {
   return a.scope === b.scope ? a.kind.localeCompare(b.kind) : a.scope.localeCompare(b.scope);
@@ -18,16 +18,7 @@ export class MemoryCounterStore implements CounterStore {
   }
 
   update(stream: string | null, changes: readonly CounterChange[], plan: CounterPlanner): Promise<CounterUpdateResult[]> {
-    const grouped = new Map<string, { scope: Scope; kind: ModelKind; entries: CountedEntry[] }>();
-    for (const change of changes) {
-      const key = modelKey(change.scope, change.kind);
-      let group = grouped.get(key);
-      if (group === undefined) {
-        group = { scope: change.scope, kind: change.kind, entries: [] };
-        grouped.set(key, group);
-      }
-      if ('delta' in change) group.entries.push({ offset: change.offset, fresh: change.fresh, delta: change.delta });
-    }
+    const grouped = groupCounterChanges(changes);
     const results: CounterUpdateResult[] = [];
     for (const [key, group] of grouped) {
       const { state: counted, counted: didCount } = countEntries(this.state(group.scope, group.kind), stream, group.entries);

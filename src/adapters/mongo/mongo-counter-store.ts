@@ -1,12 +1,12 @@
 import type { Collection, Db } from 'mongodb';
 
-import { addSample, applyPlan, closeDecision, countEntries, type CountedEntry, type CounterState } from '../../domain/counter-update.js';
+import { addSample, applyPlan, closeDecision, countEntries, type CounterState } from '../../domain/counter-update.js';
 import { emptyCounters, type CounterDelta, type ScopeCounters } from '../../domain/counters.js';
 import { RelearnError } from '../../domain/errors.js';
 import type { ModelKind } from '../../domain/model-kind.js';
 import type { Scope } from '../../domain/scope.js';
 import { modelKey } from '../../domain/store-keys.js';
-import type { CounterChange, CounterGuard, CounterPlanner, CounterStore, CounterUpdateResult } from '../../ports/counter-store.js';
+import { groupCounterChanges, type CounterChange, type CounterGuard, type CounterPlanner, type CounterStore, type CounterUpdateResult } from '../../ports/counter-store.js';
 import { compareAndSetMany, type Revisioned } from './compare-and-set.js';
 import { encodeFieldKey } from './encode-field-key.js';
 import { MONGO_COLLECTIONS } from './mongo-collections.js';
@@ -43,12 +43,6 @@ function toCounters(document: CounterDocument): ScopeCounters {
   return toState(document).counters;
 }
 
-interface Pending {
-  scope: Scope;
-  kind: ModelKind;
-  entries: CountedEntry[];
-}
-
 /**
  * Counters on MongoDB. Every change is read, computed (src/domain/counter-update.ts, the
  * same rules as the memory adapter) and written back whole if the document's revision is
@@ -63,16 +57,7 @@ export class MongoCounterStore implements CounterStore {
   }
 
   async update(stream: string | null, changes: readonly CounterChange[], plan: CounterPlanner): Promise<CounterUpdateResult[]> {
-    const pending = new Map<string, Pending>();
-    for (const change of changes) {
-      const key = modelKey(change.scope, change.kind);
-      let group = pending.get(key);
-      if (group === undefined) {
-        group = { scope: change.scope, kind: change.kind, entries: [] };
-        pending.set(key, group);
-      }
-      if ('delta' in change) group.entries.push({ offset: change.offset, fresh: change.fresh, delta: change.delta });
-    }
+    const pending = groupCounterChanges(changes);
     const results = new Map<string, CounterUpdateResult>();
     let open = [...pending.keys()];
     for (let round = 0; open.length > 0; round += 1) {
