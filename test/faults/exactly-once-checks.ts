@@ -131,7 +131,7 @@ export async function checkStored(deployment: FaultDeployment, truth: LoadTruth)
 
 /**
  * Every counter (CounterStore.list()) equals its distinct events. What the ingest role
- * counts today (src/app/ingest-role.ts): forecaster total = the user's transactions;
+ * counts today (src/app/ingest-role.ts): forecaster total = the user's spending transactions (negative amounts);
  * categorizer total = the user's labeled transactions (own category, or a user
  * LabelRecorded for a transaction that exists, counted once whichever comes first);
  * anomaly total = the org's expenses, anomaly sheets = the org's submitted sheets. Org
@@ -142,7 +142,8 @@ export async function checkCounters(deployment: FaultDeployment, truth: LoadTrut
   const add = (key: string) => expected.set(key, (expected.get(key) ?? 0) + 1);
   const userLabels = new Set([...truth.labels.values()].filter((label) => label.scope.type === 'user').map((label) => `${label.scope.id}/${label.itemId}`));
   for (const transaction of truth.transactions.values()) {
-    add(`user:${transaction.userId} forecaster.total`);
+    if (transaction.amount < 0) add(`user:${transaction.userId} forecaster.total`);
+    else expected.set(`user:${transaction.userId} forecaster.total`, expected.get(`user:${transaction.userId} forecaster.total`) ?? 0);
     if (transaction.category !== null || userLabels.has(`${transaction.userId}/${transaction.transactionId}`)) add(`user:${transaction.userId} categorizer.total`);
     else expected.set(`user:${transaction.userId} categorizer.total`, expected.get(`user:${transaction.userId} categorizer.total`) ?? 0);
   }

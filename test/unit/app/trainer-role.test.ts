@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { ManualClock } from '../../../src/adapters/memory/manual-clock.js';
 import { embeddedPorts, type EmbeddedPorts } from '../../../src/app/composition-root.js';
+import { AnnouncementRelay } from '../../../src/app/announcement-relay.js';
 import { OutputCodecs } from '../../../src/app/event-codecs.js';
 import { defaultConfig } from '../../../src/config/relearn-config.js';
 import { SimulatedProducer } from '../../../src/app/simulated-producer.js';
@@ -18,14 +19,15 @@ afterEach(async () => {
   for (const pool of pools.splice(0)) await pool.close();
 });
 
-async function trainerOn(ports: EmbeddedPorts): Promise<{ trainer: TrainerRole; finished: TrainingFinished[]; codecs: OutputCodecs }> {
+async function trainerOn(ports: EmbeddedPorts): Promise<{ trainer: TrainerRole; finished: TrainingFinished[]; codecs: OutputCodecs; relay: AnnouncementRelay }> {
   await new SimulatedProducer(ports.sink, ports.codec, config.topics, topicDefinitions()).registerSchemas();
   const pool = new TrainingWorkerPool(1);
   pools.push(pool);
   const codecs = new OutputCodecs(ports.codec, config.topics);
   const finished: TrainingFinished[] = [];
-  const trainer = new TrainerRole({ ...ports, codecs, pool, config, topics: config.topics, owner: 'test', onFinished: (entry) => finished.push(entry) });
-  return { trainer, finished, codecs };
+  const relay = new AnnouncementRelay({ outbox: ports.announcements, registry: ports.registry, sink: ports.sink, log: ports.log, codecs, topics: config.topics, clock: ports.clock });
+  const trainer = new TrainerRole({ ...ports, codecs, pool, config, topics: config.topics, owner: 'test', onFinished: (entry) => finished.push(entry), onCommitted: () => void relay.kick() });
+  return { trainer, finished, codecs, relay };
 }
 
 async function labeledHistory(ports: EmbeddedPorts, userId: string, count: number): Promise<void> {
@@ -64,11 +66,12 @@ describe('TrainerRole', () => {
   it('trains a requested model, stores version 1 as champion and announces it once', async () => {
     const ports = embeddedPorts(new ManualClock(10_000_000_000), config.topics);
     await labeledHistory(ports, 'u1', 60);
-    const { trainer, finished, codecs } = await trainerOn(ports);
+    const { trainer, finished, codecs, relay } = await trainerOn(ports);
     await ports.sink.send(config.topics['training-requests'], [{ key: 'user:u1', value: await codecs.encodeTrainingRequest(trainingRequest({ requestId: 'req-a', reason: 'initial' })) }]);
     await trainer.start();
     await untilSettled(ports, trainer);
     await trainer.stop();
+    await relay.kick();
 
     expect(finished.map((entry) => [entry.requestId, entry.status, entry.version])).toEqual([['req-a', 'succeeded', 1]]);
     expect((await ports.registry.champion('user:u1', 'categorizer'))?.version).toBe(1);
@@ -76,10 +79,10 @@ describe('TrainerRole', () => {
     expect((await ports.jobs.get('req-a'))?.status).toBe('succeeded');
   });
 
-  it('announces a version a dead trainer stored but never announced, instead of training another', async () => {
+  it('completes the job of a version a dead trainer committed, instead of training another, and announces it once', async () => {
     const ports = embeddedPorts(new ManualClock(10_000_000_000), config.topics);
     await labeledHistory(ports, 'u1', 60);
-    const { trainer, finished, codecs } = await trainerOn(ports);
+    const { trainer, finished, codecs, relay } = await trainerOn(ports);
     // What the dead trainer left: its job lease (token 1) and the version it stored under it.
     await ports.jobs.enqueue(trainingRequest({ requestId: 'req-b' }), { maxAttempts: 3, now: 0 });
     const deadLease = await ports.jobs.lease('dead-trainer', 1_000, 0);
@@ -93,6 +96,8 @@ describe('TrainerRole', () => {
     trainer.fill();
     await trainer.drain();
     await trainer.stop();
+    await relay.kick();
+    await relay.kick();
 
     expect(await ports.registry.list({ scope: 'user:u1', kind: 'categorizer' })).toHaveLength(1);
     expect((await modelUpdates(ports)).map((update) => [update.requestId, update.version])).toEqual([['req-b', 1]]);
