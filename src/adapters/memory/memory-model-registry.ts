@@ -43,14 +43,10 @@ export class MemoryModelRegistry implements ModelRegistry, AnnouncementOutbox {
     return this.entries.get(`${scope}|${kind}`);
   }
 
-  fence(scope: Scope, kind: ModelKind, fencingToken: number): Promise<void> {
-    try {
-      const entry = this.entry(scope, kind);
-      entry.lineage = fenced(entry.lineage, fencingToken) ?? entry.lineage;
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so that a refusal is a rejection, as on MongoDB
+  async fence(scope: Scope, kind: ModelKind, fencingToken: number): Promise<void> {
+    const entry = this.entry(scope, kind);
+    entry.lineage = fenced(entry.lineage, fencingToken) ?? entry.lineage;
   }
 
   async store(newVersion: NewModelVersion, artifact: Uint8Array, fencingToken: number): Promise<ModelVersion> {
@@ -100,17 +96,14 @@ export class MemoryModelRegistry implements ModelRegistry, AnnouncementOutbox {
     return Promise.resolve(rows.slice(0, filter.limit ?? rows.length).map((row) => structuredClone(row)));
   }
 
-  rollback(scope: Scope, kind: ModelKind, request: RollbackRequest, now: number): Promise<RollbackResult> {
-    try {
-      const entry = this.existing(scope, kind);
-      if (entry === undefined) throw new RelearnError('NOT_FOUND', `${scope} has no ${kind} champion to roll back`);
-      const target = request.toVersion === undefined ? undefined : entry.versions.get(request.toVersion);
-      const { next, result } = rolledBack(entry.lineage, request, target === undefined ? null : { promoted: target.version.promoted }, now);
-      if (next !== null) entry.lineage = next;
-      return Promise.resolve(result);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so that a refusal is a rejection, as on MongoDB
+  async rollback(scope: Scope, kind: ModelKind, request: RollbackRequest, now: number): Promise<RollbackResult> {
+    const entry = this.existing(scope, kind);
+    if (entry === undefined) throw new RelearnError('NOT_FOUND', `${scope} has no ${kind} champion to roll back`);
+    const target = request.toVersion === undefined ? undefined : entry.versions.get(request.toVersion);
+    const { next, result } = rolledBack(entry.lineage, request, target === undefined ? null : { promoted: target.version.promoted }, now);
+    if (next !== null) entry.lineage = next;
+    return result;
   }
 
   champions(): Promise<ChampionPointer[]> {
