@@ -175,7 +175,7 @@ export class RelearnSystem {
       });
     }
     if (options.roles.has('trainer')) {
-      this.pool = new TrainingWorkerPool(config.training.workers);
+      this.pool = new TrainingWorkerPool(config.training.workers, { resourceLimits: { maxOldGenerationSizeMb: config.training.workerMemoryMb } });
       this.trainer = new TrainerRole({
         source: ports.source,
         sink: ports.sink,

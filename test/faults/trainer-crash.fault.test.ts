@@ -63,7 +63,7 @@ let samples = 0;
 let sampling = false;
 let burst: { scope: string; startedAt: number; answers: number[] }[] = [];
 let frozen: { jobId: string; owner: string; frozenMs: number } | null = null;
-let rollbackAnswers: { status: number; body: { from: number; to: number; changed: boolean } }[] = [];
+const rollbackAnswers: { status: number; body: { from: number; to: number; changed: boolean } }[] = [];
 let rolledBack: { scope: string; kind: string } | null = null;
 let championsBeforeRollback: { lineage: string; champion: number | null; newestPromoted: number | null }[] = [];
 
