@@ -15,7 +15,10 @@
 //   - the frozen trainer's job was finished by another trainer, never by the frozen one;
 //   - ten forced POSTs for one scope make at most two jobs;
 //   - the garbage training request is on the DLQ once, and later requests train;
-//   - a rollback sent twice moves the champion once and is announced once.
+//   - a rollback sent twice moves the champion once and is announced once;
+//   - a user whose data cannot train (one category only) is tried once and then backs off
+//     for the policy's interval; a user whose transactions are all income is never decided
+//     a forecaster.
 // Knobs (environment, for investigation only): RELEARN_FAULT_SEED, RELEARN_FAULT_KEEP=1.
 // Figures: test/faults/output/trainer-crash.json; process logs under test/faults/output/logs/.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +34,7 @@ import { freshDeployment, type FaultDeployment } from './fault-deployment.js';
 import { FaultLoad, type LoadTruth } from './fault-load.js';
 import { ProcessSupervisor } from './process-supervisor.js';
 import { readWholeTopic } from './topic-reader.js';
+import { transaction } from '../contract/contract-fixtures.js';
 
 const SEED = Number(process.env.RELEARN_FAULT_SEED ?? 20_261);
 const LOAD = { users: 40, orgs: 4, resendRate: 0.02, ratePerSecond: 200, durationMs: 30_000, poisonPerFlaw: 0 };
@@ -45,6 +49,8 @@ const SETTLE_MS = 150_000;
 const STALL_MS = 45_000;
 const STOP_TIMEOUT_MS = 40_000;
 const JOINED = /joined the consumer group/;
+const MONO_USER = 'fault-one-category';
+const INCOME_USER = 'fault-income-only';
 
 const log = (line: string) => process.stderr.write(`[trainer-crash] ${line}\n`);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -62,7 +68,7 @@ const doubleRunning: string[] = [];
 let samples = 0;
 let sampling = false;
 let burst: { scope: string; startedAt: number; answers: number[] }[] = [];
-let frozen: { jobId: string; owner: string; frozenMs: number } | null = null;
+let frozen: { jobId: string; owner: string; frozenMs: number; takenOverBy: string | null } | null = null;
 const rollbackAnswers: { status: number; body: { from: number; to: number; changed: boolean } }[] = [];
 let rolledBack: { scope: string; kind: string } | null = null;
 let championsBeforeRollback: { lineage: string; champion: number | null; newestPromoted: number | null }[] = [];
@@ -116,9 +122,16 @@ async function freezeWhileTraining(trainer: ProcessSupervisor, hostname: string)
         const frozenAt = Date.now();
         // A forced request for the same (scope, kind) meanwhile: its follow-up wants the slot too.
         await post('/api/v1/trainings', { scope: held.scope, kind: held.kind, force: true }).catch(() => undefined);
-        await sleep(LEASE_MS * 2 + 2_000);
+        // Frozen until another trainer has taken the job over (its lease lapsed), or 40 s.
+        let takenOverBy: string | null = null;
+        while (takenOverBy === null && Date.now() - frozenAt < 40_000) {
+          await sleep(250);
+          const job = await run.ports.jobs.get(held.jobId);
+          if (job !== null && job.leaseOwner !== null && job.leaseOwner !== owner) takenOverBy = job.leaseOwner;
+        }
+        await sleep(1_000);
         process.kill(pid, 'SIGCONT');
-        frozen = { jobId: held.jobId, owner, frozenMs: Date.now() - frozenAt };
+        frozen = { jobId: held.jobId, owner, frozenMs: Date.now() - frozenAt, takenOverBy };
         log(`froze ${owner} holding ${held.jobId} for ${frozen.frozenMs} ms`);
         return;
       }
@@ -146,6 +159,22 @@ beforeAll(async () => {
   await producer.connect();
   await producer.send({ topic: run.topics['training-requests'], messages: [{ key: 'user:garbage', value: Buffer.from('not a training request') }] });
   await producer.disconnect();
+
+  // Two users whose data cannot train a model: one category only, and income only.
+  const untrainable = [];
+  for (let index = 0; index < 120; index += 1) {
+    const day = 86_400_000;
+    const at = Date.UTC(2026, 0, 1) + index * day;
+    untrainable.push(transaction({ eventId: `mono-${index}`, userId: MONO_USER, transactionId: `mono-${index}`, occurredAt: at, amount: -20, category: 'groceries' }));
+    untrainable.push(transaction({ eventId: `income-${index}`, userId: INCOME_USER, transactionId: `income-${index}`, occurredAt: at, amount: 1_500 }));
+  }
+  const untrainableProducer = run.kafka.producer();
+  await untrainableProducer.connect();
+  await untrainableProducer.send({
+    topic: run.topics.transactions,
+    messages: await Promise.all(untrainable.map(async (event) => ({ key: event.userId, value: await run.ports.codec.encode(run.topics.transactions, event) }))),
+  });
+  await untrainableProducer.disconnect();
 
   const load = new FaultLoad(run.kafka, run.ports.codec, run.topics, { ...LOAD, seed: SEED });
   truth = load.truth;
@@ -193,13 +222,29 @@ beforeAll(async () => {
     }),
   );
 
-  // A rollback, and the client's retry of it.
-  const twice = championsBeforeRollback.find((entry) => versions.filter((version) => `${version.scope}|${version.kind}` === entry.lineage && version.promoted).length >= 2);
-  if (twice !== undefined) {
-    const [scope, kind] = twice.lineage.split('|') as [string, string];
+  // A rollback, and the client's retry of it, of a (scope, kind) with two promoted versions:
+  // forced retrainings of a few trained users make them.
+  const trained = championsBeforeRollback.filter((entry) => entry.lineage.endsWith('|categorizer') && entry.champion !== null).slice(0, 4);
+  for (let round = 0; round < 2; round += 1) {
+    const before = (await run.ports.jobs.list({ limit: 100_000 })).length;
+    for (const entry of trained) await post('/api/v1/trainings', { scope: entry.lineage.split('|')[0], kind: 'categorizer', force: true });
+    for (let waited = 0; waited < 60_000; waited += 500) {
+      const jobs = await run.ports.jobs.list({ limit: 100_000 });
+      if (jobs.length >= before + trained.length && jobs.every((job) => job.status !== 'queued' && job.status !== 'running')) break;
+      await sleep(500);
+    }
+  }
+  const promotedNow = await run.ports.registry.list({ limit: 1_000_000 });
+  const versionsOf = (lineage: string) => promotedNow.filter((version) => `${version.scope}|${version.kind}` === lineage);
+  // Undo the newest promotion where there were two; else serve a version the gate rejected, forced.
+  const twice = trained.find((entry) => versionsOf(entry.lineage).filter((version) => version.promoted).length >= 2);
+  const rejected = trained.map((entry) => versionsOf(entry.lineage).find((version) => !version.promoted)).find((version) => version !== undefined);
+  const target = twice !== undefined ? { lineage: twice.lineage, body: {} } : rejected === undefined ? null : { lineage: `${rejected.scope}|${rejected.kind}`, body: { toVersion: rejected.version, force: true } };
+  if (target !== null) {
+    const [scope, kind] = target.lineage.split('|') as [string, string];
     rolledBack = { scope, kind };
     const path = `/api/v1/models/${encodeURIComponent(scope)}/${kind}/rollback`;
-    for (let attempt = 0; attempt < 2; attempt += 1) rollbackAnswers.push((await post(path, {})) as (typeof rollbackAnswers)[number]);
+    for (let attempt = 0; attempt < 2; attempt += 1) rollbackAnswers.push((await post(path, target.body)) as (typeof rollbackAnswers)[number]);
   }
   finalSettle = await waitUntilQuiet(run, { settleMs: 60_000, stallMs: 30_000, quietPolls: 3, log });
   await Promise.all(supervisors.map((supervisor) => supervisor.stop(STOP_TIMEOUT_MS)));
@@ -258,6 +303,7 @@ describe('trainers killed with SIGKILL every 3–6 s, one frozen past its lease'
 
   it('lets the job of the frozen trainer be finished by another trainer, never by the frozen one', async () => {
     expect(frozen, 'the frozen trainer held no job to freeze').not.toBeNull();
+    expect(frozen?.takenOverBy, 'no other trainer took the frozen job over within 40 s').not.toBeNull();
     const job = await run.ports.jobs.get(frozen?.jobId ?? '');
     expect(job?.status).toBe('succeeded');
     expect(job?.leaseOwner).not.toBe(frozen?.owner);
@@ -279,8 +325,16 @@ describe('trainers killed with SIGKILL every 3–6 s, one frozen past its lease'
     expect(dead.map((record) => record.headers[DLQ_HEADERS.errorClass])).toEqual(['DECODE_FAILED']);
   });
 
+  it('tries a user whose data cannot train once, then backs off; never decides a forecaster for income only', async () => {
+    const mono = await run.ports.jobs.list({ scope: `user:${MONO_USER}`, kind: 'categorizer', limit: 100 });
+    figures.untrainable = { oneCategory: mono.map((job) => [job.jobId, job.status, job.error]) };
+    expect(mono.map((job) => job.status)).toEqual(['failed']);
+    expect(await run.ports.jobs.list({ scope: `user:${INCOME_USER}`, kind: 'forecaster', limit: 100 })).toEqual([]);
+    expect((await run.ports.counters.get(`user:${INCOME_USER}`, 'forecaster'))?.total ?? 0).toBe(0);
+  });
+
   it('moves the champion once for a rollback sent twice, and announces it once', async () => {
-    expect(rolledBack, 'no (scope, kind) had two promoted versions to roll back').not.toBeNull();
+    expect(rolledBack, 'no (scope, kind) had two versions to roll back between').not.toBeNull();
     expect(rollbackAnswers.map((answer) => [answer.status, answer.body.changed])).toEqual([
       [200, true],
       [200, false],
