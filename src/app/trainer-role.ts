@@ -266,7 +266,15 @@ export class TrainerRole {
     const { jobs, clock } = this.deps;
     const request = lease.job.request;
     try {
-      if (isRelearnError(error, 'STALE_FENCE') || isRelearnError(error, 'LEASE_LOST')) return;
+      if (isRelearnError(error, 'STALE_FENCE') || isRelearnError(error, 'LEASE_LOST')) {
+        // Lost to a cancel: the decision closes here; lost to another trainer: that one owns it now.
+        const job = await jobs.get(lease.job.jobId);
+        if (job?.status === 'cancelled') {
+          await this.closeDecision(request, 'cancelled');
+          this.deps.onFinished({ requestId: request.requestId, scope: request.scope, kind: request.modelKind, status: 'cancelled', error: 'cancelled', errorCode: 'LEASE_LOST' });
+        }
+        return;
+      }
       if (this.stopped && isRelearnError(error, 'UNAVAILABLE')) {
         await jobs.release(lease, clock.now());
         return;
