@@ -54,6 +54,7 @@ export class RelearnService {
       trainingWaitMs: options.trainingWaitMs,
       jobPollMs: options.jobPollMs,
       ingestLanes: options.ingestLanes,
+      followChampionUpdates: true,
     });
   }
 

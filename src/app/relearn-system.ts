@@ -4,7 +4,8 @@ import type { Announcement } from '../domain/announcement.js';
 import type { Decision } from '../domain/decision.js';
 import { describeError } from '../domain/errors.js';
 import type { ModelKind } from '../domain/model-kind.js';
-import type { Scope } from '../domain/scope.js';
+import { KINDS_BY_SCOPE_TYPE } from '../domain/model-kind.js';
+import { parseScope, type Scope } from '../domain/scope.js';
 import type { Trigger } from '../domain/trigger.js';
 import type { AvroCodec } from '../ports/avro-codec.js';
 import type { Clock } from '../ports/clock.js';
@@ -12,7 +13,7 @@ import type { ScopeCounters } from '../domain/counters.js';
 import type { CounterStore } from '../ports/counter-store.js';
 import type { DecisionOutbox } from '../ports/decision-outbox.js';
 import type { AnnouncementOutbox } from '../ports/announcement-outbox.js';
-import type { EventSink, EventSource, PublishedLog } from '../ports/event-bus.js';
+import type { EventSink, EventSource, EventSubscription, IncomingBatch, PublishedLog } from '../ports/event-bus.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { ModelRegistry } from '../ports/model-registry.js';
@@ -59,7 +60,18 @@ export interface SystemOptions {
   ingestLanes?: number;
   /** Entries of the per-(scope, kind) caches (champions, champion facts, verdicts). */
   cacheCapacity?: number;
+  /**
+   * Follow `relearn.model-updates.v1` (a consumer group of this process's own), so a new
+   * version or a rollback made by any process reaches this process's champion caches at
+   * once; the caches then re-read the registry only every 10 minutes. Off in the embedded
+   * run, whose one process learns of every change directly (and stays reproducible).
+   */
+  followChampionUpdates?: boolean;
 }
+
+/** How long a cached champion is trusted when model updates are followed (a safety net), and when they are not. */
+const CHAMPION_TTL_FOLLOWING_MS = 10 * 60_000;
+const CHAMPION_TTL_POLLING_MS = 5_000;
 
 /** What the system did, as one stream: logs, metrics and the run report read it. */
 export type SystemEvent =
@@ -98,6 +110,7 @@ export class RelearnSystem {
   activeSteps = 0;
   private readonly triggers$ = new Subject<Trigger>();
   private pipeline: Subscription | undefined;
+  private championUpdates: EventSubscription | undefined;
 
   constructor(
     readonly ports: RelearnPorts,
@@ -106,7 +119,7 @@ export class RelearnSystem {
   ) {
     const failed = (component: string) => (error: unknown) => this.events$.next({ type: 'component-failed', component, error });
     this.codecs = new OutputCodecs(ports.codec, config.topics);
-    this.champions = new ChampionCache(ports.registry, 5_000, () => Date.now(), options.cacheCapacity ?? 10_000);
+    this.champions = new ChampionCache(ports.registry, options.followChampionUpdates === true ? CHAMPION_TTL_FOLLOWING_MS : CHAMPION_TTL_POLLING_MS, () => Date.now(), options.cacheCapacity ?? 10_000);
     this.relay = new OutboxRelay(ports.outbox, ports.sink, this.codecs, config.topics, ports.clock, failed('relay'), async (decisionId) => (await ports.jobs.get(decisionId)) !== null);
     this.announcements = new AnnouncementRelay({
       outbox: ports.announcements,
@@ -207,6 +220,16 @@ export class RelearnSystem {
     this.decider.championChanged(scope, kind);
   }
 
+  /** ModelUpdated is keyed by scope: every kind of the scope is looked up again (no decoding, so no record can fail this). */
+  private onModelUpdates(batch: IncomingBatch): Promise<void> {
+    for (const record of batch.records) {
+      const scope = record.key === null ? undefined : parseScope(record.key);
+      if (record.key === null || scope === undefined) continue;
+      for (const kind of KINDS_BY_SCOPE_TYPE[scope.type]) this.championMoved(record.key as Scope, kind);
+    }
+    return Promise.resolve();
+  }
+
   /** A manual or scheduled trigger for one (scope, kind), through the pipeline. */
   submit(trigger: Trigger): void {
     this.pendingWork += 1;
@@ -277,6 +300,12 @@ export class RelearnSystem {
       }),
     );
     this.kickStoredWork();
+    if (this.options.followChampionUpdates === true && this.ingest !== undefined) {
+      this.championUpdates = await this.ports.source.subscribe(
+        { groupId: `${this.config.groups.ingest}.champions.${this.options.owner}`, topics: [this.config.topics['model-updates']], fromBeginning: false },
+        (batch) => this.onModelUpdates(batch),
+      );
+    }
     await this.trainer?.start({ paused: options.trainerPaused ?? false, ...(options.trainerPollMs === undefined ? {} : { pollMs: options.trainerPollMs }) });
     await this.ingest?.start();
   }
@@ -289,6 +318,7 @@ export class RelearnSystem {
   /** `trainingGraceMs`: how long running trainings may take to finish before their jobs are handed back. */
   async stop(options: { trainingGraceMs?: number } = {}): Promise<void> {
     await this.ingest?.stop();
+    await this.championUpdates?.stop();
     await this.trainer?.stop(options.trainingGraceMs === undefined ? {} : { graceMs: options.trainingGraceMs });
     this.pipeline?.unsubscribe();
     await this.relay.kick();
