@@ -73,18 +73,21 @@ export class TrainerRole {
 
   async start(options: { paused?: boolean; pollMs?: number } = {}): Promise<void> {
     this.paused = options.paused ?? false;
-    this.subscription = await this.deps.source.subscribe(
-      { groupId: this.deps.config.groups.trainer, topics: [this.deps.topics['training-requests']], fromBeginning: true },
-      (batch) => this.enqueue(batch),
-    );
     // Polling picks up jobs enqueued by other processes and jobs whose lease expired, and
-    // closes the jobs whose trainer died or hung on every attempt.
+    // closes the jobs whose trainer died or hung on every attempt. It starts before the
+    // consumer joins its group: leasing needs only MongoDB, and a group that rebalances for
+    // a while (members killed and restarted) must not keep queued jobs waiting.
     if (options.pollMs !== undefined) {
       this.pollTimer = setInterval(() => {
         void this.failExhausted();
         this.fill();
       }, options.pollMs);
+      this.fill();
     }
+    this.subscription = await this.deps.source.subscribe(
+      { groupId: this.deps.config.groups.trainer, topics: [this.deps.topics['training-requests']], fromBeginning: true },
+      (batch) => this.enqueue(batch),
+    );
   }
 
   /** Jobs whose lease expired with no attempt left fail (their worker kept dying or hanging); their decisions close. */
