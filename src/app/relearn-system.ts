@@ -120,7 +120,7 @@ export class RelearnSystem {
     const failed = (component: string) => (error: unknown) => this.events$.next({ type: 'component-failed', component, error });
     this.codecs = new OutputCodecs(ports.codec, config.topics);
     this.champions = new ChampionCache(ports.registry, options.followChampionUpdates === true ? CHAMPION_TTL_FOLLOWING_MS : CHAMPION_TTL_POLLING_MS, () => Date.now(), options.cacheCapacity ?? 10_000);
-    this.relay = new OutboxRelay(ports.outbox, ports.sink, this.codecs, config.topics, ports.clock, failed('relay'), async (decisionId) => (await ports.jobs.get(decisionId)) !== null);
+    this.relay = new OutboxRelay(ports.outbox, ports.sink, ports.log, this.codecs, config.topics, ports.clock, failed('relay'));
     this.announcements = new AnnouncementRelay({
       outbox: ports.announcements,
       registry: ports.registry,

@@ -67,8 +67,21 @@ export const OUTBOX_ID_HEADER = 'relearn.outbox-id';
  * mark) is looked for on the log before it is sent again.
  */
 export interface PublishedLog {
-  /** Where `key`'s partition of `topic` ends now: a record sent later lands at or after this mark. */
+  /**
+   * Where `key`'s partition of `topic` ends now: a record sent later lands at or after this
+   * mark. A mark may also be a time (`timeMark`): the first record stamped at or after it.
+   */
   markFor(topic: string, key: string): Promise<string>;
   /** The outbox ids of `records` found on the log at or after their marks (header OUTBOX_ID_HEADER). */
   published(topic: string, records: readonly { key: string; logMark: string; outboxId: string }[]): Promise<Set<string>>;
+}
+
+/** A log mark by time, for senders that kept a time rather than an offset: records stamped at or after `at`. */
+export function timeMark(at: number): string {
+  return `@${Math.max(0, Math.floor(at))}`;
+}
+
+/** The time of a time mark, or undefined for an offset mark. */
+export function timeOfMark(mark: string): number | undefined {
+  return mark.startsWith('@') ? Number(mark.slice(1)) : undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OUTBOX_ID_HEADER, type EventSink, type EventSource, type IncomingBatch, type IncomingRecord, type PublishedLog } from '../../src/ports/event-bus.js';
+import { OUTBOX_ID_HEADER, timeMark, type EventSink, type EventSource, type IncomingBatch, type IncomingRecord, type PublishedLog } from '../../src/ports/event-bus.js';
 
 export type EventBus = EventSink & EventSource & PublishedLog;
 
@@ -61,6 +61,14 @@ export function describeEventBusContract(name: string, create: () => Promise<Eve
         { key: 'k', logMark: later, outboxId: 'never-sent' },
       ]);
       expect(found).toEqual(new Set(['sent-after']));
+      // By time: every record stamped at or after it, none for a time to come.
+      const byTime = await bus.published(topic, [
+        { key: 'k', logMark: timeMark(0), outboxId: 'sent-after' },
+        { key: 'k', logMark: timeMark(0), outboxId: 'sent-before-the-mark' },
+        { key: 'k', logMark: timeMark(Date.now() + 86_400_000), outboxId: 'never-sent' },
+      ]);
+      expect(byTime).toEqual(new Set(['sent-after', 'sent-before-the-mark']));
+      expect(await bus.published(topic, [{ key: 'k', logMark: timeMark(Date.now() + 86_400_000), outboxId: 'sent-after' }])).toEqual(new Set());
     });
 
     it('delivers records of one key in send order with increasing offsets', async () => {

@@ -3,9 +3,9 @@
 // (`--roles trainer`) run under supervisors that SIGKILL each after 3–6 s (seeded), so
 // kills land mid-training, between a version's commit and its job's completion, and
 // between an announcement's send and its mark. A third trainer is frozen with SIGSTOP for
-// longer than its lease while it holds a job, then resumed. One ingest+api process, never
-// killed, ingests a steady load, takes ten forced POSTs per scope for a handful of scopes
-// within a second, and answers a rollback sent twice. Then the kills stop, the system goes
+// longer than its lease while it holds a job, then resumed. Two ingest processes (one with
+// the API), never killed, share a steady load; the API takes ten forced POSTs per scope for
+// a handful of scopes within a second, and a rollback sent twice. Then the kills stop, the system goes
 // quiet, and the test checks through the product's ports and topics only:
 //   - every job ended (none queued or running), none stayed running twice for one (scope, kind)
 //     at any sampled moment;
@@ -151,6 +151,9 @@ beforeAll(async () => {
   const apiEnv: NodeJS.ProcessEnv = { ...trainerEnv, RELEARN_API_HOST: '127.0.0.1', RELEARN_API_PORT: String(port), RELEARN_API_TOKENS: `${writeToken}:read-write` };
   const random = SeededRandom.fromSeed(SEED);
   const ingestApi = supervise('ingest-api', 'ingest,api', apiEnv, random.fork('ingest'));
+  // A second ingest process: both decide from the counts of the partitions they hold, and
+  // an organisation's sheets and a user's labels reach both.
+  const secondIngest = supervise('ingest-2', 'ingest', trainerEnv, random.fork('ingest-2'));
   const trainers = [supervise('trainer-a', 'trainer', trainerEnv, random.fork('a')), supervise('trainer-b', 'trainer', trainerEnv, random.fork('b'))];
   const frozenTrainer = supervise('trainer-frozen', 'trainer', trainerEnv, random.fork('frozen'));
 
@@ -180,9 +183,10 @@ beforeAll(async () => {
   truth = load.truth;
   await load.prepare();
   ingestApi.start();
+  secondIngest.start();
   frozenTrainer.start();
   for (const trainer of trainers) trainer.start();
-  await Promise.all([ingestApi.waitForLog(JOINED, 90_000), ...trainers.map((trainer) => trainer.waitForLog(JOINED, 90_000)), frozenTrainer.waitForLog(JOINED, 90_000)]);
+  await Promise.all([ingestApi.waitForLog(JOINED, 90_000), secondIngest.waitForLog(JOINED, 90_000), ...trainers.map((trainer) => trainer.waitForLog(JOINED, 90_000)), frozenTrainer.waitForLog(JOINED, 90_000)]);
   for (const trainer of trainers) trainer.startKilling();
   sampling = true;
   const sampler = sampleRunning();

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Partitioners, type Admin, type Kafka } from 'kafkajs';
 
 import { RelearnError } from '../../domain/errors.js';
-import { OUTBOX_ID_HEADER, type PublishedLog } from '../../ports/event-bus.js';
+import { OUTBOX_ID_HEADER, timeOfMark, type PublishedLog } from '../../ports/event-bus.js';
 
 /** The longest a read-back may take before the relay tries again later (it sends nothing meanwhile). */
 const READ_BACK_TIMEOUT_MS = 30_000;
@@ -29,13 +29,29 @@ export class KafkaPublishedLog implements PublishedLog {
     private readonly admin: () => Promise<Admin>,
   ) {}
 
-  async markFor(topic: string, key: string): Promise<string> {
-    const admin = await this.admin();
-    const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+  private async partitionOf(topic: string, key: string): Promise<number> {
+    const [metadata] = (await (await this.admin()).fetchTopicMetadata({ topics: [topic] })).topics;
     if (metadata === undefined) throw new RelearnError('UNAVAILABLE', `topic ${topic} has no metadata`, { retriable: true });
-    const partition = this.partitioner({ topic, partitionMetadata: metadata.partitions, message: { key, value: null } });
-    const end = (await admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === partition);
+    return this.partitioner({ topic, partitionMetadata: metadata.partitions, message: { key, value: null } });
+  }
+
+  async markFor(topic: string, key: string): Promise<string> {
+    const partition = await this.partitionOf(topic, key);
+    const end = (await (await this.admin()).fetchTopicOffsets(topic)).find((entry) => entry.partition === partition);
     return `${partition}:${end?.high ?? '0'}`;
+  }
+
+  /** Offset marks as they are; time marks as the first offset stamped at or after the earliest of them (one lookup). */
+  private async offsetMarks(topic: string, records: readonly { key: string; logMark: string }[]): Promise<{ partition: number; offset: bigint }[]> {
+    const times = records.map((record) => timeOfMark(record.logMark)).filter((time): time is number => time !== undefined);
+    const byTime = times.length === 0 ? new Map<number, bigint>() : new Map((await (await this.admin()).fetchTopicOffsetsByTimestamp(topic, Math.min(...times))).map((entry) => [entry.partition, BigInt(entry.offset)]));
+    return Promise.all(
+      records.map(async (record) => {
+        if (timeOfMark(record.logMark) === undefined) return parseMark(record.logMark);
+        const partition = await this.partitionOf(topic, record.key);
+        return { partition, offset: byTime.get(partition) ?? 0n };
+      }),
+    );
   }
 
   async published(topic: string, records: readonly { key: string; logMark: string; outboxId: string }[]): Promise<Set<string>> {
@@ -43,8 +59,7 @@ export class KafkaPublishedLog implements PublishedLog {
     if (records.length === 0) return found;
     const ends = new Map((await (await this.admin()).fetchTopicOffsets(topic)).map((entry) => [entry.partition, BigInt(entry.high)]));
     const ranges = new Map<number, { from: bigint; end: bigint }>();
-    for (const record of records) {
-      const { partition, offset } = parseMark(record.logMark);
+    for (const { partition, offset } of await this.offsetMarks(topic, records)) {
       const end = ends.get(partition) ?? 0n;
       if (offset >= end) continue;
       const range = ranges.get(partition);

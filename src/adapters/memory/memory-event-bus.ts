@@ -9,7 +9,7 @@ import type {
   ConsumerLagProbe,
   PublishedLog,
 } from '../../ports/event-bus.js';
-import { OUTBOX_ID_HEADER } from '../../ports/event-bus.js';
+import { OUTBOX_ID_HEADER, timeOfMark } from '../../ports/event-bus.js';
 
 interface StoredRecord {
   key: string | null;
@@ -78,10 +78,11 @@ export class MemoryEventBus implements EventSink, EventSource, ConsumerLagProbe,
   published(topic: string, records: readonly { key: string; logMark: string; outboxId: string }[]): Promise<Set<string>> {
     const log = this.partitions(topic);
     const found = new Set<string>();
-    for (const { logMark, outboxId } of records) {
-      const [partition, offset] = logMark.split(':').map(Number);
-      const rows = log[partition ?? -1] ?? [];
-      if (rows.slice(offset).some((row) => row.headers[OUTBOX_ID_HEADER] === outboxId)) found.add(outboxId);
+    for (const { key, logMark, outboxId } of records) {
+      const since = timeOfMark(logMark);
+      const [partition, offset] = since === undefined ? logMark.split(':').map(Number) : [partitionFor(key, log.length, 0), 0];
+      const rows = (log[partition ?? -1] ?? []).slice(offset).filter((row) => since === undefined || row.timestamp >= since);
+      if (rows.some((row) => row.headers[OUTBOX_ID_HEADER] === outboxId)) found.add(outboxId);
     }
     return Promise.resolve(found);
   }
