@@ -5,14 +5,8 @@ import type { Clock } from '../ports/clock.js';
 import { OUTBOX_ID_HEADER, type EventSink, type OutgoingRecord, type PublishedLog } from '../ports/event-bus.js';
 import type { ModelRegistry } from '../ports/model-registry.js';
 import { modelUpdatedOf, type OutputCodecs } from './event-codecs.js';
+import { RELAY_CLAIM_MS } from './relay-claim.js';
 import { SerialRunner } from './serial-runner.js';
-
-/**
- * How long a relay holds an announcement it is sending. Longer than a send may take
- * (the producer's delivery timeout), so a live relay's send is never overtaken by
- * another relay's read-back; a dead relay's announcement waits this long.
- */
-export const ANNOUNCEMENT_CLAIM_MS = 150_000;
 
 export interface AnnouncementRelayDeps {
   outbox: AnnouncementOutbox;
@@ -70,7 +64,7 @@ export class AnnouncementRelay {
     const claimed: Announcement[] = [];
     for (const announcement of pending) {
       if (announcement.claim !== null && announcement.claim.until > now) continue;
-      const taken = await outbox.claimAnnouncement(announcement, await log.markFor(topic, announcement.scope), now, ANNOUNCEMENT_CLAIM_MS);
+      const taken = await outbox.claimAnnouncement(announcement, await log.markFor(topic, announcement.scope), now, RELAY_CLAIM_MS);
       if (taken !== null) claimed.push(taken);
     }
     if (claimed.length === 0) return 0;

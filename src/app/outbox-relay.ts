@@ -4,10 +4,8 @@ import type { Clock } from '../ports/clock.js';
 import type { DecisionOutbox } from '../ports/decision-outbox.js';
 import { OUTBOX_ID_HEADER, timeMark, type EventSink, type PublishedLog } from '../ports/event-bus.js';
 import { trainingRequestOf, type OutputCodecs } from './event-codecs.js';
+import { RELAY_CLAIM_MS } from './relay-claim.js';
 import { SerialRunner } from './serial-runner.js';
-
-/** How long a relay holds a decision it is publishing; a relay that dies mid-publish hands it on after this. */
-const PUBLICATION_LEASE_MS = 15_000;
 
 /**
  * How far before a decision's first claim its record may be stamped on the topic: record
@@ -88,7 +86,7 @@ export class OutboxRelay {
   private async publishClaimed(decisions: readonly Decision[]): Promise<number> {
     const now = this.clock.now();
     const topic = this.topics['training-requests'];
-    const claims = await Promise.all(decisions.map((decision) => this.outbox.claimPublication(decision.decisionId, now, PUBLICATION_LEASE_MS)));
+    const claims = await Promise.all(decisions.map((decision) => this.outbox.claimPublication(decision.decisionId, now, RELAY_CLAIM_MS)));
     const claimed = decisions.flatMap((decision, index) => {
       const claim = claims[index];
       return claim === null || claim === undefined ? [] : [{ decision, claim }];

@@ -45,8 +45,9 @@ export interface KafkaEventBusOptions {
   maxWaitTimeInMs?: number;
   /**
    * The longest a send may take, retries included, before it rejects (retriable) and its
-   * producer is replaced; default 120 s (Java's delivery.timeout.ms). kafkajs's retries are
-   * sized to end about then (producer-delivery.ts).
+   * producer is replaced; default 20 s (Java's delivery.timeout.ms is 120 s: shorter here
+   * because the relays' claims must outlast a send, and a claim is how long a dead relay's
+   * record waits). kafkajs's retries are sized to end about then (producer-delivery.ts).
    */
   deliveryTimeoutMs?: number;
 }

@@ -20,7 +20,7 @@ import type { RetryOptions } from 'kafkajs';
  * the previous randomised by ±`factor`, times `multiplier`, capped at `maxRetryTime`
  * (src/retry/index.js).
  */
-export const DEFAULT_DELIVERY_TIMEOUT_MS = 120_000;
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 20_000;
 
 const INITIAL_RETRY_MS = 300;
 /** Back-off stops growing at 5 s: a broker back after a restart is found within seconds. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { ManualClock } from '../../../src/adapters/memory/manual-clock.js';
-import { ANNOUNCEMENT_CLAIM_MS, AnnouncementRelay } from '../../../src/app/announcement-relay.js';
+import { AnnouncementRelay } from '../../../src/app/announcement-relay.js';
+import { RELAY_CLAIM_MS } from '../../../src/app/relay-claim.js';
 import { embeddedPorts, type EmbeddedPorts } from '../../../src/app/composition-root.js';
 import { OutputCodecs } from '../../../src/app/event-codecs.js';
 import { SimulatedProducer } from '../../../src/app/simulated-producer.js';
@@ -62,7 +63,7 @@ describe('AnnouncementRelay', () => {
     await successor.kick();
     expect(await published(ports)).toHaveLength(1);
     // After the claim lapsed: found on the log, marked, not sent.
-    clock.set(clock.now() + ANNOUNCEMENT_CLAIM_MS + 1);
+    clock.set(clock.now() + RELAY_CLAIM_MS + 1);
     await successor.kick();
     expect(await published(ports)).toHaveLength(1);
     expect(successor.recovered).toBe(1);
