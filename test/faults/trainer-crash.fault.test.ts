@@ -22,7 +22,6 @@
 // Knobs (environment, for investigation only): RELEARN_FAULT_SEED, RELEARN_FAULT_KEEP=1.
 // Figures: test/faults/output/trainer-crash.json; process logs under test/faults/output/logs/.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -30,7 +29,7 @@ import { DLQ_HEADERS } from '../../src/app/dead-letter.js';
 import { SeededRandom } from '../../src/simulate/index.js';
 import type { TrainingJob } from '../../src/ports/job-queue.js';
 import { checkModelUpdates, settleProblems, waitUntilQuiet, type SettleState } from './exactly-once-checks.js';
-import { freshDeployment, type FaultDeployment } from './fault-deployment.js';
+import { freePort, freshDeployment, type FaultDeployment } from './fault-deployment.js';
 import { FaultLoad, type LoadTruth } from './fault-load.js';
 import { ProcessSupervisor } from './process-supervisor.js';
 import { readWholeTopic } from './topic-reader.js';
@@ -73,13 +72,6 @@ const rollbackAnswers: { status: number; body: { from: number; to: number; chang
 let rolledBack: { scope: string; kind: string } | null = null;
 let championsBeforeRollback: { lineage: string; champion: number | null; newestPromoted: number | null }[] = [];
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function supervise(name: string, roles: string, env: NodeJS.ProcessEnv, random: SeededRandom): ProcessSupervisor {
   const supervisor = new ProcessSupervisor({ name, args: ['start', '--roles', roles], env, logDir: run.logDir, random, killAfterMs: KILL_AFTER_MS });

@@ -4,6 +4,7 @@ import { ManualClock } from '../../../src/adapters/memory/manual-clock.js';
 import { embeddedPorts } from '../../../src/app/composition-root.js';
 import { RelearnSystem } from '../../../src/app/relearn-system.js';
 import { defaultConfig } from '../../../src/config/relearn-config.js';
+import { until } from './until.js';
 import { modelVersion } from '../../contract/contract-fixtures.js';
 
 const config = defaultConfig();
@@ -13,13 +14,6 @@ afterEach(async () => {
   for (const system of systems.splice(0)) await system.stop();
 });
 
-async function until(condition: () => Promise<boolean>, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('champion caches following relearn.model-updates.v1', () => {
   it('drop a scope’s cached champions when another process announces a change for it', async () => {

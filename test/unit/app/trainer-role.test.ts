@@ -5,6 +5,7 @@ import { embeddedPorts, type EmbeddedPorts } from '../../../src/app/composition-
 import { AnnouncementRelay } from '../../../src/app/announcement-relay.js';
 import { OutputCodecs } from '../../../src/app/event-codecs.js';
 import { defaultConfig } from '../../../src/config/relearn-config.js';
+import { until } from './until.js';
 import { SimulatedProducer } from '../../../src/app/simulated-producer.js';
 import { TrainerRole, type TrainingFinished } from '../../../src/app/trainer-role.js';
 import { topicDefinitions } from '../../../src/contract/topic-definitions.js';
@@ -69,13 +70,6 @@ function hangingTrainer(ports: EmbeddedPorts, overrides: Partial<RelearnConfig['
   return { trainer, finished, aborted };
 }
 
-async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('TrainerRole under faults', () => {
   it('stops the worker of a training whose lease was taken over, and writes nothing for it', async () => {
