@@ -57,3 +57,18 @@ export interface PartitionLag {
 export interface ConsumerLagProbe {
   consumerLag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]>;
 }
+
+/** The header carrying an outbox entry's id on the records a relay publishes. */
+export const OUTBOX_ID_HEADER = 'relearn.outbox-id';
+
+/**
+ * Reads back what reached a topic, for relays that must not publish twice: a send whose
+ * acknowledgement was lost (a crash between the broker's acknowledgement and the outbox's
+ * mark) is looked for on the log before it is sent again.
+ */
+export interface PublishedLog {
+  /** Where `key`'s partition of `topic` ends now: a record sent later lands at or after this mark. */
+  markFor(topic: string, key: string): Promise<string>;
+  /** The outbox ids of `records` found on the log at or after their marks (header OUTBOX_ID_HEADER). */
+  published(topic: string, records: readonly { key: string; logMark: string; outboxId: string }[]): Promise<Set<string>>;
+}

@@ -9,10 +9,12 @@ import type {
   EventSubscription,
   OutgoingRecord,
   PartitionLag,
+  PublishedLog,
 } from '../../ports/event-bus.js';
 import { DEFAULT_HANDLER_RETRY, type HandlerRetryOptions } from './handler-retry-delay.js';
 import type { KafkaBusEventListener } from './kafka-bus-events.js';
 import { adapterLogger, kafkaLogCreator, kafkajsLogLevel, stderrJsonWriter, type KafkaLogLevel, type KafkaLogWriter } from './kafka-log-creator.js';
+import { KafkaPublishedLog } from './kafka-published-log.js';
 import { DEFAULT_DELIVERY_TIMEOUT_MS, producerNeedsReplacing, producerRetryOptions } from './producer-delivery.js';
 import { KafkaSubscription } from './kafka-subscription.js';
 
@@ -79,7 +81,7 @@ function isPermanentSendError(error: unknown): boolean {
  * can neither duplicate nor reorder), one consumer-group member per subscription committing
  * only what its handler finished, and the admin client for lag and topic management.
  */
-export class KafkaEventBus implements EventSource, EventSink, ConsumerLagProbe {
+export class KafkaEventBus implements EventSource, EventSink, ConsumerLagProbe, PublishedLog {
   private readonly kafka: Kafka;
   private readonly log: ReturnType<typeof adapterLogger>;
   private readonly subscriptions = new Set<KafkaSubscription>();
@@ -88,6 +90,7 @@ export class KafkaEventBus implements EventSource, EventSink, ConsumerLagProbe {
   private readonly sendsInFlight = new Map<Producer, number>();
   private readonly retiredProducers = new Set<Producer>();
   private adminReady: Promise<Admin> | undefined;
+  private readonly readBack: KafkaPublishedLog;
 
   constructor(private readonly options: KafkaEventBusOptions) {
     const level = options.logLevel ?? 'warn';
@@ -102,6 +105,15 @@ export class KafkaEventBus implements EventSource, EventSink, ConsumerLagProbe {
     if (options.sasl) config.sasl = saslOptions(options.sasl);
     this.kafka = new Kafka(config);
     this.log = adapterLogger(level, write);
+    this.readBack = new KafkaPublishedLog(this.kafka, () => this.admin());
+  }
+
+  markFor(topic: string, key: string): Promise<string> {
+    return this.readBack.markFor(topic, key);
+  }
+
+  published(topic: string, records: readonly { key: string; logMark: string; outboxId: string }[]): Promise<Set<string>> {
+    return this.readBack.published(topic, records);
   }
 
   /** Connects the producer, so a wrong address or credential fails at start-up rather than on the first send. */
