@@ -121,6 +121,8 @@ describe('400: the field and what was expected', () => {
     { name: 'a hyperparameter out of range', body: { all: true, kind: 'categorizer', hyperparameters: { maxDepth: 65 } }, field: 'hyperparameters.maxDepth', expect: /<=64/ },
     { name: 'a hyperparameter of the wrong type', body: { all: true, kind: 'anomaly', hyperparameters: { contamination: 'high' } }, field: 'hyperparameters.contamination' },
     { name: 'a hyperparameter the engine does not have', body: { all: true, kind: 'anomaly', hyperparameters: { maxDepth: 5 } }, field: 'hyperparameters.maxDepth', expect: /unknown body field/ },
+    { name: 'more trees than one training may grow in its time limit', body: { all: true, kind: 'categorizer', hyperparameters: { nTrees: 2001 } }, field: 'hyperparameters.nTrees', expect: /<=2000/ },
+    { name: 'a sample size above its bound', body: { all: true, kind: 'anomaly', hyperparameters: { sampleSize: 4097 } }, field: 'hyperparameters.sampleSize', expect: /<=4096/ },
     { name: 'contamination above 0.5', body: { all: true, kind: 'anomaly', hyperparameters: { contamination: 0.6 } }, field: 'hyperparameters.contamination' },
     { name: 'a forecaster hyperparameter (it reads none)', body: { scope: 'user:u-0001', kind: 'forecaster', hyperparameters: { seasonLength: 4 } }, field: 'hyperparameters.seasonLength', expect: /unknown body field/ },
   ];

@@ -90,6 +90,7 @@ describe('loadSettings: environment overrides', () => {
         RELEARN_ENGINE_CATEGORIZER: 'ml-random-forest',
         RELEARN_ENGINE_ANOMALY: 'ml-isolation-forest',
         RELEARN_HYPERPARAMETERS_CATEGORIZER: '{"nTrees": 40, "maxDepth": 12}',
+        RELEARN_HYPERPARAMETERS_ANOMALY: '{"nTrees": 1000, "sampleSize": 4096}',
         RELEARN_POLICY_CATEGORIZER_MIN_NEW_DATA: '30',
         RELEARN_POLICY_CATEGORIZER_MIN_INTERVAL_MS: '3d',
         RELEARN_POLICY_ANOMALY_MAX_ANOMALY_RATE: '0.4',
@@ -124,6 +125,7 @@ describe('loadSettings: environment overrides', () => {
     expect(settings.core.incrementalOnNewData).toBe(false);
     expect(settings.core.engines).toEqual({ categorizer: 'ml-random-forest', anomaly: 'ml-isolation-forest' });
     expect(settings.core.hyperparameters.categorizer).toEqual({ nTrees: 40, maxDepth: 12 });
+    expect(settings.core.hyperparameters.anomaly).toEqual({ nTrees: 1000, sampleSize: 4096 });
     expect(settings.core.policies.categorizer.minNewData).toBe(30);
     expect(settings.core.policies.categorizer.minIntervalMs).toBe(3 * 86_400_000);
     expect(settings.core.policies.anomaly.maxAnomalyRate).toBe(0.4);
@@ -204,6 +206,9 @@ describe('loadSettings: bad values', () => {
     ['RELEARN_HYPERPARAMETERS_CATEGORIZER', '{nTrees: 3}', 'a JSON object with any of nTrees'],
     ['RELEARN_HYPERPARAMETERS_ANOMALY', '{"depth": 3}', 'unknown "depth"'],
     ['RELEARN_HYPERPARAMETERS_ANOMALY', '{"contamination": 0.9}', 'at contamination'],
+    ['RELEARN_HYPERPARAMETERS_CATEGORIZER', '{"nTrees": 2001}', 'a JSON object with any of nTrees (integer 1..2000), maxDepth (integer 1..64)'],
+    ['RELEARN_HYPERPARAMETERS_ANOMALY', '{"nTrees": 1001}', 'a JSON object with any of nTrees (integer 1..1000), sampleSize (integer 2..4096)'],
+    ['RELEARN_HYPERPARAMETERS_ANOMALY', '{"sampleSize": 4097}', 'at sampleSize'],
     ['RELEARN_SCHEDULE_CRON', 'every night', 'a cron expression'],
     ['RELEARN_SCHEDULE_LOOKBACK_DAYS', '0', 'an integer from 1 to 36500'],
     ['RELEARN_TOPIC_PREFIX', 'eu/', 'letters, digits'],
