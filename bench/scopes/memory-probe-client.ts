@@ -73,3 +73,25 @@ export function residentBytes(pid: number): { rss: number; hwm: number } {
   };
   return { rss: field('VmRSS'), hwm: field('VmHWM') };
 }
+
+/**
+ * Where a process's resident memory is, from /proc/<pid>/smaps: the brk heap (glibc
+ * malloc's main arena: Buffers' backing stores, native allocations of the main thread),
+ * other anonymous mappings (V8's heap pages, other malloc arenas, thread stacks) and files
+ * (the node binary, shared libraries).
+ */
+export function residentByMapping(pid: number): { brkHeap: number; anonymous: number; files: number } {
+  const totals = { brkHeap: 0, anonymous: 0, files: 0 };
+  let current: keyof typeof totals = 'anonymous';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping !== null) {
+      const name = mapping[1] ?? '';
+      current = name === '[heap]' ? 'brkHeap' : name === '' || name.startsWith('[') ? 'anonymous' : 'files';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB$/.exec(line);
+    if (rss?.[1] !== undefined) totals[current] += Number(rss[1]) * 1024;
+  }
+  return totals;
+}

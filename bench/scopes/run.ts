@@ -34,14 +34,14 @@ import { gitRevision, newRunId } from '../ingest/run-identity.js';
 import { SchemaCache } from '../ingest/schema-cache.js';
 import { openTestStack, type TestStack } from '../ingest/test-stack.js';
 import { machineLine } from '../scenarios/machine-line.js';
-import { MemoryProbeClient, residentBytes, type ProbeReading } from './memory-probe-client.js';
+import { MemoryProbeClient, residentBytes, residentByMapping, type ProbeReading } from './memory-probe-client.js';
 import { emptyCounts, SCOPE_ROLES, scopeBacklog, type ScopeRole } from './scope-backlog.js';
 import { parseScopesOptions, USAGE, type ScopesOptions } from './scopes-options.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The 300 MB of issue 12, in bytes (MB = 10^6 bytes; MiB are printed beside). */
 const TARGET_BYTES = 300e6;
-/** Post-GC RSS over the idle period counts as flat when it grows by at most this much from its first to its last sample… */
+/** Post-GC RSS and heap over the idle period count as flat when no sample rises more than this above an earlier one. */
 const FLAT_TOLERANCE_BYTES = 5e6;
 const STOP_TIMEOUT_MS = 45_000;
 const benchStarted = performance.now();
@@ -115,6 +115,8 @@ interface IdleSample {
   reading: ProbeReading;
   /** VmRSS read by the bench right after the reading. */
   vmRssBytes: number;
+  /** The same RSS by kind of mapping (/proc/<pid>/smaps). */
+  mappings: { brkHeap: number; anonymous: number; files: number };
 }
 
 const facts: Record<string, unknown> = {};
@@ -129,8 +131,16 @@ interface IngestFacts {
   peakRssDuringIngestBytes: number;
 }
 /** What the run measured (filled in by main; an object, so the report's reads are not narrowed to the initial nulls). */
-const measured: { afterIngest: ProbeReading | null; peakRssBytes: number | null; ingest: IngestFacts | null; store: Record<string, number>; exit: unknown } = {
+const measured: {
+  afterIngest: ProbeReading | null;
+  afterIngestMappings: IdleSample['mappings'] | null;
+  peakRssBytes: number | null;
+  ingest: IngestFacts | null;
+  store: Record<string, number>;
+  exit: unknown;
+} = {
   afterIngest: null,
+  afterIngestMappings: null,
   peakRssBytes: null,
   ingest: null,
   store: {},
@@ -287,7 +297,8 @@ async function measure(admin: Admin, env: Record<string, string>, deployment: Re
     measured.ingest = ingestFacts;
     log(`caught up: ${lagAtReady} records in ${(wallMs / 1000).toFixed(1)} s = ${Math.round(ingestFacts.recordsPerSecond)} records/s; peak RSS ${mb(ingestFacts.peakRssDuringIngestBytes)} MB`);
     phase = 'idle';
-    const afterIngest = await probe.read(options.heapSnapshots === null ? {} : { snapshot: join(options.heapSnapshots, `scopes-${runId}-after-ingest.heapsnapshot`), timeoutMs: 300_000 });
+    const afterIngest = await probe.read();
+    measured.afterIngestMappings = residentByMapping(running.pid);
     measured.afterIngest = afterIngest;
     log(`after ingest, after GC: RSS ${mb(afterIngest.memory.rss)} MB, heap used ${mb(afterIngest.memory.heapUsed)} MB, external ${mb(afterIngest.memory.external)} MB`);
     // Idle: nothing new arrives; the process ticks its re-checks and stored-work polls.
@@ -296,8 +307,9 @@ async function measure(admin: Admin, env: Record<string, string>, deployment: Re
       await sleep(Math.max(0, idleStarted + next - performance.now()));
       if (running.hasExited) throw new Error(`relearn exited while idle:\n${running.tail()}`);
       const last = next + options.sampleMs > options.idleMs;
+      // A snapshot is written after the reading (writing one leaves RSS hundreds of MB higher), so only at the end.
       const reading = await probe.read(last && options.heapSnapshots !== null ? { snapshot: join(options.heapSnapshots, `scopes-${runId}-idle-end.heapsnapshot`), timeoutMs: 300_000 } : {});
-      const sample = { t: Math.round(performance.now() - idleStarted) / 1000, reading, vmRssBytes: residentBytes(running.pid).rss };
+      const sample = { t: Math.round(performance.now() - idleStarted) / 1000, reading, vmRssBytes: residentBytes(running.pid).rss, mappings: residentByMapping(running.pid) };
       idleSamples.push(sample);
       log(`idle +${sample.t.toFixed(0)} s, after GC: RSS ${mb(reading.memory.rss)} MB, heap used ${mb(reading.memory.heapUsed)} MB, external ${mb(reading.memory.external)} MB`);
     }
@@ -345,22 +357,39 @@ function slopePerMinute(points: readonly { t: number; y: number }[]): number | n
   return denominator === 0 ? null : (numerator / denominator) * 60;
 }
 
-const { afterIngest, peakRssBytes, ingest: ingestFacts, store: storeFacts, exit: exitFacts } = measured;
+const { afterIngest, afterIngestMappings, peakRssBytes, ingest: ingestFacts, store: storeFacts, exit: exitFacts } = measured;
+/** The largest rise from any sample to a later one: 0 for a series that only falls or stays. */
+function largestRise(values: readonly number[]): number {
+  let lowest = Number.POSITIVE_INFINITY;
+  let rise = 0;
+  for (const value of values) {
+    rise = Math.max(rise, value - lowest);
+    lowest = Math.min(lowest, value);
+  }
+  return rise;
+}
+
 const idleRss = idleSamples.map((sample) => sample.reading.memory.rss);
 const idleHeap = idleSamples.map((sample) => sample.reading.memory.heapUsed);
 const firstIdle = idleSamples[0];
 const lastIdle = idleSamples.at(-1);
+// The target is on the idle process: every RSS-after-GC sample of the idle period, the first
+// one included (the end-of-ingest reading is reported, not judged). Flat: no sample rises by
+// more than the tolerance above an earlier one, for RSS and for the heap in use.
 const verdict =
   firstIdle === undefined || lastIdle === undefined
     ? null
     : {
         maxIdleRssAfterGcBytes: Math.max(...idleRss),
-        withinTarget: Math.max(...idleRss, afterIngest?.memory.rss ?? 0) <= TARGET_BYTES,
-        rssGrowthBytes: lastIdle.reading.memory.rss - firstIdle.reading.memory.rss,
+        lastIdleRssAfterGcBytes: lastIdle.reading.memory.rss,
+        withinTarget: Math.max(...idleRss) <= TARGET_BYTES,
+        rssChangeBytes: lastIdle.reading.memory.rss - firstIdle.reading.memory.rss,
+        rssLargestRiseBytes: largestRise(idleRss),
         rssSlopeBytesPerMinute: slopePerMinute(idleSamples.map((sample) => ({ t: sample.t, y: sample.reading.memory.rss }))),
-        heapGrowthBytes: lastIdle.reading.memory.heapUsed - firstIdle.reading.memory.heapUsed,
+        heapChangeBytes: lastIdle.reading.memory.heapUsed - firstIdle.reading.memory.heapUsed,
+        heapLargestRiseBytes: largestRise(idleHeap),
         heapSlopeBytesPerMinute: slopePerMinute(idleSamples.map((sample) => ({ t: sample.t, y: sample.reading.memory.heapUsed }))),
-        flat: lastIdle.reading.memory.rss - firstIdle.reading.memory.rss <= FLAT_TOLERANCE_BYTES && Math.max(...idleHeap) - Math.min(...idleHeap) <= FLAT_TOLERANCE_BYTES,
+        flat: largestRise(idleRss) <= FLAT_TOLERANCE_BYTES && largestRise(idleHeap) <= FLAT_TOLERANCE_BYTES,
       };
 
 const load = loadavg();
@@ -381,6 +410,7 @@ const report = {
   ingest: ingestFacts,
   peakRssBytes,
   afterIngest,
+  afterIngestMappings,
   idleSamples,
   verdict,
   targets: { rssAfterGcBytes: TARGET_BYTES, flatToleranceBytes: FLAT_TOLERANCE_BYTES },
@@ -406,18 +436,18 @@ if (ingestFacts !== null) {
     `Ingest: ${ingestFacts.records.toLocaleString('en-US')} records in ${(ingestFacts.wallMs / 1000).toFixed(1)} s = ${Math.round(ingestFacts.recordsPerSecond).toLocaleString('en-US')} records/s (relearn CPU ${ingestFacts.cpuSeconds.toFixed(1)} s; ready ${(ingestFacts.spawnToReadyMs / 1000).toFixed(1)} s after spawn); peak RSS during ingest ${mb(ingestFacts.peakRssDuringIngestBytes)} MB.\n`,
   );
 }
-const row = (label: string, reading: ProbeReading, vmRss: number | null) =>
-  `| ${label} | ${mb(reading.memory.rss)} | ${mb(reading.memory.heapUsed)} | ${mb(reading.memory.heapTotal)} | ${mb(reading.memory.external)} | ${mb(reading.memory.arrayBuffers)} | ${mb(reading.heap.malloced)} | ${vmRss === null ? '' : mb(vmRss)} |`;
+const row = (label: string, reading: ProbeReading, mappings: IdleSample['mappings'] | null) =>
+  `| ${label} | ${mb(reading.memory.rss)} | ${mb(reading.memory.heapUsed)} | ${mb(reading.memory.heapTotal)} | ${mb(reading.memory.external)} | ${mb(reading.memory.arrayBuffers)} | ${mappings === null ? '' : mb(mappings.brkHeap)} | ${mappings === null ? '' : mb(mappings.anonymous)} |`;
 if (afterIngest !== null) {
-  console.log('| after forced GC | RSS MB | heap used MB | heap total MB | external MB | array buffers MB | V8 malloced MB | VmRSS MB (bench) |');
+  console.log('| after forced GC | RSS MB | heap used MB | heap total MB | external MB | array buffers MB | RSS in malloc brk heap MB | RSS in other anonymous maps MB |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-  console.log(row('end of ingest', afterIngest, null));
-  for (const sample of idleSamples) console.log(row(`idle +${sample.t.toFixed(0)} s`, sample.reading, sample.vmRssBytes));
+  console.log(row('end of ingest', afterIngest, afterIngestMappings));
+  for (const sample of idleSamples) console.log(row(`idle +${sample.t.toFixed(0)} s`, sample.reading, sample.mappings));
   console.log('');
 }
 if (verdict !== null) {
   console.log(
-    `Peak RSS (VmHWM, whole run): ${peakRssBytes === null ? 'n/a' : mb(peakRssBytes)} MB. Idle RSS after GC: max ${mb(verdict.maxIdleRssAfterGcBytes)} MB (target ≤ ${mb(TARGET_BYTES)} MB: ${verdict.withinTarget ? 'met' : 'MISSED'}); first → last ${mb(verdict.rssGrowthBytes)} MB, slope ${verdict.rssSlopeBytesPerMinute === null ? 'n/a' : mb(verdict.rssSlopeBytesPerMinute)} MB/min; heap used first → last ${mb(verdict.heapGrowthBytes)} MB (flat within ${mb(FLAT_TOLERANCE_BYTES)} MB: ${verdict.flat ? 'yes' : 'NO'}).`,
+    `Peak RSS (VmHWM, whole run): ${peakRssBytes === null ? 'n/a' : mb(peakRssBytes)} MB. Idle RSS after GC: max ${mb(verdict.maxIdleRssAfterGcBytes)} MB, last ${mb(verdict.lastIdleRssAfterGcBytes)} MB (target ≤ ${mb(TARGET_BYTES)} MB: ${verdict.withinTarget ? 'met' : 'MISSED'}); first → last ${mb(verdict.rssChangeBytes)} MB, largest rise ${mb(verdict.rssLargestRiseBytes)} MB; heap used first → last ${mb(verdict.heapChangeBytes)} MB, largest rise ${mb(verdict.heapLargestRiseBytes)} MB (flat, no rise above ${mb(FLAT_TOLERANCE_BYTES)} MB: ${verdict.flat ? 'yes' : 'NO'}).`,
   );
 }
 console.log(`\nJSON: ${relative(process.cwd(), out)}`);

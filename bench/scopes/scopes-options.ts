@@ -19,7 +19,7 @@ export interface ScopesOptions {
   readyTimeoutMs: number;
   idleMs: number;
   sampleMs: number;
-  /** Heap snapshots of the child at the end of ingest and of the idle period, written here. */
+  /** A heap snapshot of the child after the last idle reading, written here. */
   heapSnapshots: string | null;
   relearnLogLevel: string;
   /** Extra environment of the relearn child (NAME=value), e.g. a cache bound to try. */
@@ -46,7 +46,8 @@ export const USAGE = `usage: npm run bench:scopes -- [options]
   --ready-timeout-s <n>        relearn must print its ready line within this (default 120)
   --idle-s <n>                 idle period after catching up (default 240)
   --sample-s <n>               RSS after GC sampled this often while idle (default 30)
-  --heap-snapshots <dir>       write heap snapshots of relearn at the end of ingest and of the idle period
+  --heap-snapshots <dir>       write a heap snapshot of relearn after the last idle reading (writing
+                               one raises its RSS by hundreds of MB, so never before a reading)
   --relearn-log-level <l>      RELEARN_LOG_LEVEL of relearn (default info)
   --relearn-env NAME=value     extra environment of relearn (repeatable)
   --keep                       keep the database, topics and consumer group
