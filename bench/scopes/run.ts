@@ -306,12 +306,15 @@ async function measure(admin: Admin, env: Record<string, string>, deployment: Re
     for (let next = options.sampleMs; next <= options.idleMs; next += options.sampleMs) {
       await sleep(Math.max(0, idleStarted + next - performance.now()));
       if (running.hasExited) throw new Error(`relearn exited while idle:\n${running.tail()}`);
-      const last = next + options.sampleMs > options.idleMs;
-      // A snapshot is written after the reading (writing one leaves RSS hundreds of MB higher), so only at the end.
-      const reading = await probe.read(last && options.heapSnapshots !== null ? { snapshot: join(options.heapSnapshots, `scopes-${runId}-idle-end.heapsnapshot`), timeoutMs: 300_000 } : {});
+      const reading = await probe.read();
       const sample = { t: Math.round(performance.now() - idleStarted) / 1000, reading, vmRssBytes: residentBytes(running.pid).rss, mappings: residentByMapping(running.pid) };
       idleSamples.push(sample);
       log(`idle +${sample.t.toFixed(0)} s, after GC: RSS ${mb(reading.memory.rss)} MB, heap used ${mb(reading.memory.heapUsed)} MB, external ${mb(reading.memory.external)} MB`);
+    }
+    // Writing a snapshot leaves RSS hundreds of MB higher: only once every reading is taken.
+    if (options.heapSnapshots !== null) {
+      const snapshot = await probe.read({ snapshot: join(options.heapSnapshots, `scopes-${runId}-idle-end.heapsnapshot`), timeoutMs: 300_000 });
+      log(`heap snapshot ${snapshot.snapshot ?? '(none)'}`);
     }
     const lagAfterIdle = await groupLag(admin, deployment.ingestGroup, inputTopics);
     if (lagAfterIdle !== 0) fail('idle', new Error(`the group lags ${lagAfterIdle} records after the idle period (nothing was produced)`));
