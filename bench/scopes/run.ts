@@ -237,12 +237,14 @@ async function cleanUp(admin: Admin, mongo: MongoClient, deployment: RelearnDepl
   await mongo.db(deployment.database).dropDatabase();
   const ours = (await admin.listTopics()).filter((topic) => topic.startsWith(topicPrefix));
   if (ours.length > 0) await admin.deleteTopics({ topics: ours });
+  // The ingest group and the groups derived from it (a service process follows model updates as `<ingest group>.champions.<owner>`).
+  const groups = (await admin.listGroups()).groups.map((group) => group.groupId).filter((id) => id.startsWith(deployment.ingestGroup));
   try {
-    await admin.deleteGroups([deployment.ingestGroup]);
+    if (groups.length > 0) await admin.deleteGroups(groups);
   } catch (error) {
-    log(`deleting group ${deployment.ingestGroup}: ${(error as Error).message}`);
+    log(`deleting groups ${groups.join(', ')}: ${(error as Error).message}`);
   }
-  log(`deleted database ${deployment.database}, ${ours.length} topics and the consumer group`);
+  log(`deleted database ${deployment.database}, ${ours.length} topics and ${groups.length} consumer groups`);
 }
 
 async function measure(admin: Admin, env: Record<string, string>, deployment: RelearnDeployment, inputTopics: readonly string[]): Promise<void> {
