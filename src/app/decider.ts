@@ -21,7 +21,7 @@ export interface DeciderDeps {
   config: RelearnConfig;
   /** Called after decisions are recorded, so the relay publishes them now rather than at its next poll. */
   onRecorded: (decisions: readonly Decision[]) => void;
-  /** Bound of the per-(scope, kind) caches (champion facts, latest verdicts). */
+  /** Bound of the per-(scope, kind) caches (champion facts, latest verdicts): `caches.scopes` of the configuration. */
   cacheCapacity?: number;
 }
 
@@ -40,7 +40,12 @@ export type DecisionVerdict = PolicyVerdict | { due: false; why: 'training-in-fl
  * offsets are committed only after that), and published from there by the relay.
  */
 export class Decider {
-  /** The latest verdict per (scope, kind), for status pages and the summary; bounded. */
+  /**
+   * The latest verdict of a single trigger (re-check, schedule, manual request) per
+   * (scope, kind), so a manual request can say why nothing was decided; bounded. Ingest
+   * batches do not record theirs: nothing reads them, and with many active scopes they
+   * filled the map (about 25 MB of heap at 100,000 entries, issue 12's memory benchmark).
+   */
   readonly lastVerdicts: LruMap<string, DecisionVerdict>;
   private readonly facts: ChampionFactsCache;
 
@@ -100,9 +105,10 @@ export class Decider {
     const now = clock.now();
     const policy = config.policies[counters.kind];
     const key = modelKey(counters.scope, counters.kind);
+    const record = trigger.source !== 'count';
     if (counters.openDecision !== null) {
       const counts = { total: counters.total, sinceLastTraining: counters.sinceLastTraining };
-      this.lastVerdicts.set(key, { due: false, why: 'training-in-flight', counts, sinceLastTrainingMs: null });
+      if (record) this.lastVerdicts.set(key, { due: false, why: 'training-in-flight', counts, sinceLastTrainingMs: null });
       // Count triggers need no follow-up: the counts stay in the document and the close asks for a re-check.
       const followUp = trigger.source === 'count' ? null : trigger;
       return { decision: null, followUp, recheckAt: Math.max(counters.recheckAt ?? 0, counters.openDecision.decidedAt + OPEN_DECISION_RECHECK_MS) };
@@ -122,7 +128,7 @@ export class Decider {
       now,
       incrementalOnNewData: config.incrementalOnNewData,
     });
-    this.lastVerdicts.set(key, verdict);
+    if (record) this.lastVerdicts.set(key, verdict);
     if (!verdict.due) return { decision: null, followUp: null, recheckAt: nextRecheckAt(counters, policy, now) };
     const decision: Decision = {
       decisionId: decisionId(counters.scope, counters.kind, counters.decisions + 1),

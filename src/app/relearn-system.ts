@@ -58,8 +58,6 @@ export interface SystemOptions {
   jobPollMs?: number;
   /** Unused since ingest works a whole batch at a time. */
   ingestLanes?: number;
-  /** Entries of the per-(scope, kind) caches (champions, champion facts, verdicts). */
-  cacheCapacity?: number;
   /**
    * Follow `relearn.model-updates.v1` (a consumer group of this process's own), so a new
    * version or a rollback made by any process reaches this process's champion caches at
@@ -119,7 +117,7 @@ export class RelearnSystem {
   ) {
     const failed = (component: string) => (error: unknown) => this.events$.next({ type: 'component-failed', component, error });
     this.codecs = new OutputCodecs(ports.codec, config.topics);
-    this.champions = new ChampionCache(ports.registry, options.followChampionUpdates === true ? CHAMPION_TTL_FOLLOWING_MS : CHAMPION_TTL_POLLING_MS, () => Date.now(), options.cacheCapacity ?? 10_000);
+    this.champions = new ChampionCache(ports.registry, options.followChampionUpdates === true ? CHAMPION_TTL_FOLLOWING_MS : CHAMPION_TTL_POLLING_MS, () => Date.now(), config.caches.models);
     this.relay = new OutboxRelay(ports.outbox, ports.sink, ports.log, this.codecs, config.topics, ports.clock, failed('relay'));
     this.announcements = new AnnouncementRelay({
       outbox: ports.announcements,
@@ -149,7 +147,7 @@ export class RelearnSystem {
       registry: ports.registry,
       clock: ports.clock,
       config,
-      cacheCapacity: options.cacheCapacity ?? 100_000,
+      cacheCapacity: config.caches.scopes,
       onRecorded: (decisions) => {
         for (const decision of decisions) this.events$.next({ type: 'decided', decision });
         void this.relay.publishRecorded(decisions);

@@ -191,6 +191,7 @@ function assemble(values: SettingValues<SettingsSchema>): RelearnSettings {
       training: core.training,
       schedule: core.schedule,
       groups: core.groups,
+      caches: core.caches,
     }),
   };
 }

@@ -45,6 +45,16 @@ export interface RelearnConfig {
     lookbackDays: number | null;
   };
   groups: { ingest: string; trainer: string };
+  /**
+   * Entries of a process's in-memory caches, each a least-recently-used map: memory is
+   * bounded by these, not by the number of scopes the deployment has ever seen.
+   */
+  caches: {
+    /** Per-(scope, kind) entries: champion facts read by the retrain policy, the latest verdict of a re-check or manual request. */
+    scopes: number;
+    /** Deserialised champion models (prequential scoring at ingest, sheet analysis); each costs the size of its model. */
+    models: number;
+  };
 }
 
 export function defaultConfig(overrides: Partial<RelearnConfig> = {}): RelearnConfig {
@@ -68,6 +78,7 @@ export function defaultConfig(overrides: Partial<RelearnConfig> = {}): RelearnCo
     },
     schedule: { cron: '0 2 * * *', lookbackDays: null },
     groups: { ingest: 'relearn-ingest', trainer: 'relearn-trainer' },
+    caches: { scopes: 100_000, models: 10_000 },
     ...overrides,
   });
 }

@@ -239,6 +239,20 @@ export const SETTINGS = {
       ingest: textSetting({ env: 'RELEARN_GROUP_INGEST', default: DEFAULTS.groups.ingest, pattern: KAFKA_NAME, expected: 'a Kafka group id (letters, digits, ".", "_", "-")', description: 'consumer group of the ingest role' }),
       trainer: textSetting({ env: 'RELEARN_GROUP_TRAINER', default: DEFAULTS.groups.trainer, pattern: KAFKA_NAME, expected: 'a Kafka group id (letters, digits, ".", "_", "-")', description: 'consumer group of the trainer role' }),
     },
+    caches: {
+      scopes: integerSetting({
+        env: 'RELEARN_CACHE_SCOPES',
+        default: DEFAULTS.caches.scopes,
+        min: 1,
+        description: 'per-(scope, kind) cache entries kept per process (champion facts for the retrain policy, latest re-check verdicts), least recently used dropped first',
+      }),
+      models: integerSetting({
+        env: 'RELEARN_CACHE_MODELS',
+        default: DEFAULTS.caches.models,
+        min: 1,
+        description: 'deserialised champion models kept per process (prequential scoring at ingest, sheet analysis), least recently used dropped first; each costs its model size',
+      }),
+    },
   },
 } as const;
 
