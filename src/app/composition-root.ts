@@ -52,6 +52,14 @@ export function embeddedPorts(clock: Clock, topics: TopicNames): EmbeddedPorts {
 /** Partitions one consumer handles at the same time (kafkajs `partitionsConsumedConcurrently`). */
 const PARTITIONS_CONSUMED_CONCURRENTLY = 6;
 
+/**
+ * Records of a fetched batch handled and committed at a time (a fetch brings up to 1 MiB per
+ * partition, about 6,000 records of 150 B). A batch's counter documents are written once
+ * whatever its size, so larger batches write fewer of them per record; a crash redelivers
+ * at most this many records per partition.
+ */
+const MAX_RECORDS_PER_COMMIT = 5_000;
+
 /** Where the real stack is; the settings loader fills this from the environment or a file. */
 export interface RealStackSettings {
   kafka: { brokers: readonly string[]; clientId: string; ssl: boolean; sasl: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | null };
@@ -130,6 +138,7 @@ export async function connectRealPorts(settings: RealStackSettings, logger?: Log
     // Each record costs several MongoDB round trips: partitions handled side by side keep
     // the database busy instead of waiting on it. Order within a partition (a key) holds.
     partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
+    maxRecordsPerCommit: MAX_RECORDS_PER_COMMIT,
     ...(logger === undefined ? {} : kafkaLogging(logger)),
   });
   try {
