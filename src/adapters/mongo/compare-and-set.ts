@@ -49,6 +49,18 @@ export function firstRevision(id: string): { rev: string; cas: string; revs: str
   return { rev, cas: casOf(id, rev), revs: [rev] };
 }
 
+/**
+ * The revision fields of a document inserted whole and only ever changed later through
+ * compare-and-set, whose insert is verified by its duplicate-key answer (items): a constant
+ * first revision, shorter than a random one. Every later write gets a writer-unique one,
+ * which is what a read-back looks for; the first revision never returns (nothing is deleted).
+ */
+export function initialRevision(id: string): { rev: string; cas: string; revs: string[] } {
+  return { rev: INITIAL_REVISION, cas: casOf(id, INITIAL_REVISION), revs: [INITIAL_REVISION] };
+}
+
+const INITIAL_REVISION = '0';
+
 /** Writer-unique revisions: a re-read tells whether this writer's write landed. */
 export function newRevision(): string {
   return randomUUID();

@@ -17,7 +17,7 @@ import type {
   StoredExpense,
   StoredTransaction,
 } from '../../ports/event-store.js';
-import { changeDocument, compareAndSetMany, firstRevision, type Revisioned, type StringKeyed } from './compare-and-set.js';
+import { changeDocument, compareAndSetMany, firstRevision, initialRevision, type Revisioned, type StringKeyed } from './compare-and-set.js';
 import { findByIds, KEYS_PER_QUERY_MOSTLY_MISSING } from './find-by-ids.js';
 import { duplicateKeyIndexes } from './is-duplicate-key-error.js';
 import { MONGO_COLLECTIONS } from './mongo-collections.js';
@@ -54,6 +54,11 @@ interface DeadLetterDocument {
 }
 
 type AnyItem = StoredTransaction | StoredExpense;
+
+/** An event of the batch that is not a producer's resend, with its item key ('' for sheets). */
+interface LiveEvent extends PositionedEvent {
+  itemKey: string;
+}
 
 /** Concurrent labelers of one item retry this often before the batch fails (and is redelivered). */
 const MAX_CONFLICT_ROUNDS = 20;
@@ -105,12 +110,14 @@ export class MongoEventStore implements EventStore {
   async appendBatch(events: readonly PositionedEvent[]): Promise<AppendResult[]> {
     if (events.length === 0) return [];
     const outcomes = await this.admit(events);
-    const live = events.filter((_, index) => outcomes[index] !== 'duplicate');
+    // Each item key computed once (a JSON pair per event).
+    const itemKeys = events.map(({ input }) => inputItemKey(input));
+    const live = events.flatMap(({ input, position }, index): LiveEvent[] => (outcomes[index] === 'duplicate' ? [] : [{ input, position, itemKey: itemKeys[index] ?? '' }]));
     const [labels, insertedTransactions, insertedExpenses] = await Promise.all([this.storeLatestLabels(live), this.insertItems(live, 'transaction'), this.insertItems(live, 'expense'), this.insertSheets(live)]);
     const [transactions, expenses] = await Promise.all([this.reconcile(live, 'user', insertedTransactions, labels), this.reconcile(live, 'org', insertedExpenses, labels)]);
     return events.map(({ input }, index): AppendResult => {
       const outcome = outcomes[index] ?? 'duplicate';
-      const key = inputItemKey(input);
+      const key = itemKeys[index] ?? null;
       const items = input.type === 'transaction' || (input.type === 'label' && input.event.scope.type === 'user') ? transactions : expenses;
       const stored = key === null ? undefined : items.get(key);
       if (outcome === 'duplicate' || stored === undefined) return { outcome, labeled: false, item: stored === undefined ? null : { ...stored.row } };
@@ -146,11 +153,10 @@ export class MongoEventStore implements EventStore {
    * process wrote meanwhile. Returns the latest label of each of those items as this call
    * left it (written, or found newer), so reconcile need not read them again.
    */
-  private async storeLatestLabels(live: readonly PositionedEvent[]): Promise<Map<string, LatestLabel>> {
+  private async storeLatestLabels(live: readonly LiveEvent[]): Promise<Map<string, LatestLabel>> {
     const latest = new Map<string, { label: string; recordedAt: number; eventId: string }>();
-    for (const { input } of live) {
+    for (const { input, itemKey: key } of live) {
       if (input.type !== 'label') continue;
-      const key = inputItemKey(input) ?? '';
       const seen = latest.get(key);
       if (seen === undefined || seen.recordedAt <= input.event.recordedAt) latest.set(key, { label: input.event.label, recordedAt: input.event.recordedAt, eventId: input.event.eventId });
     }
@@ -182,11 +188,10 @@ export class MongoEventStore implements EventStore {
    * key). Returns the documents this call inserted, as inserted: the server refused the
    * others as duplicate keys (stored before), and those are the ones to read back.
    */
-  private async insertItems(live: readonly PositionedEvent[], type: 'transaction' | 'expense'): Promise<Map<string, ItemDocument<AnyItem>>> {
+  private async insertItems(live: readonly LiveEvent[], type: 'transaction' | 'expense'): Promise<Map<string, ItemDocument<AnyItem>>> {
     const firstByKey = new Map<string, Omit<ItemDocument<AnyItem>, 'rev'>>();
-    for (const { input } of live) {
+    for (const { input, itemKey: key } of live) {
       if (input.type !== type) continue;
-      const key = inputItemKey(input) ?? '';
       if (firstByKey.has(key)) continue;
       const category = input.type === 'transaction' ? input.event.category : null;
       firstByKey.set(key, {
@@ -198,7 +203,7 @@ export class MongoEventStore implements EventStore {
       });
     }
     const collection = (type === 'transaction' ? this.transactionRows : this.expenseRows) as unknown as Collection<StringKeyed>;
-    const documents = [...firstByKey.values()].map((document) => ({ ...document, _id: document._id as string, ...firstRevision(document._id as string) }) as ItemDocument<AnyItem>);
+    const documents = [...firstByKey.values()].map((document) => ({ ...document, _id: document._id as string, ...initialRevision(document._id as string) }) as ItemDocument<AnyItem>);
     // Inserted, not upserted: an item stored already refuses the insert as a duplicate key, which is cheaper than an upsert's match.
     const refused = await bulkIgnoringDuplicates(
       collection,
@@ -207,7 +212,7 @@ export class MongoEventStore implements EventStore {
     return new Map(documents.filter((_, index) => !refused.has(index)).map((document) => [document._id, document]));
   }
 
-  private async insertSheets(live: readonly PositionedEvent[]): Promise<void> {
+  private async insertSheets(live: readonly LiveEvent[]): Promise<void> {
     const operations: AnyBulkWriteOperation<StringKeyed>[] = [];
     for (const { input } of live) {
       if (input.type !== 'sheet') continue;
@@ -228,7 +233,7 @@ export class MongoEventStore implements EventStore {
    * label event and leaves `labeledBy` as it was if set: this batch's answer is the same.
    */
   private async reconcile(
-    live: readonly PositionedEvent[],
+    live: readonly LiveEvent[],
     scopeType: 'user' | 'org',
     inserted: ReadonlyMap<string, ItemDocument<AnyItem>>,
     labels: ReadonlyMap<string, LatestLabel>,
@@ -236,11 +241,10 @@ export class MongoEventStore implements EventStore {
     const eventIds = new Set<string>();
     const labelEventByKey = new Map<string, { eventId: string; recordedAt: number }>();
     const keys = new Set<string>();
-    for (const { input } of live) {
+    for (const { input, itemKey: key } of live) {
       const isItem = scopeType === 'user' ? input.type === 'transaction' : input.type === 'expense';
       const isLabel = input.type === 'label' && input.event.scope.type === scopeType;
       if (!isItem && !isLabel) continue;
-      const key = inputItemKey(input) ?? '';
       keys.add(key);
       eventIds.add(input.event.eventId);
       if (input.type === 'label') {
