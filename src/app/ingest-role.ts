@@ -58,6 +58,14 @@ const TYPE_BY_ROLE: Readonly<Record<(typeof INPUT_ROLES)[number], InputEventType
   labels: 'label',
 };
 
+/**
+ * How old a view of the counters may be when a batch looks up which champions to take live-
+ * performance samples from: a process's own writes of the last seconds need no read. A
+ * training that ends meanwhile is seen one batch later (its counters write fails the
+ * batch's compare-and-set, which reads them again); the counts themselves are never stale.
+ */
+const COUNTERS_MAX_AGE_MS = 5_000;
+
 interface Decoded {
   record: IncomingRecord;
   input: InputEvent;
@@ -236,7 +244,7 @@ export class IngestRole {
       if (result.labeled && (input.type === 'transaction' || (input.type === 'label' && input.event.scope.type === 'user'))) want(inputScope(input), 'categorizer');
     }
     if (keys.size === 0) return new Map();
-    const rows = await this.deps.counters.getMany([...keys.values()]);
+    const rows = await this.deps.counters.getMany([...keys.values()], { maxAgeMs: COUNTERS_MAX_AGE_MS });
     return new Map(rows.filter((row) => keys.has(modelKey(row.scope, row.kind))).map((row) => [modelKey(row.scope, row.kind), row]));
   }
 

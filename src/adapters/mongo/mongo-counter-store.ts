@@ -61,7 +61,7 @@ export const DEFAULT_COUNTER_CACHE_CAPACITY = 10_000;
  */
 export class MongoCounterStore implements CounterStore {
   private readonly counters: Collection<CounterDocument>;
-  private readonly known: LruMap<string, CounterDocument>;
+  private readonly known: LruMap<string, { document: CounterDocument; at: number }>;
 
   constructor(db: Db, options: { cacheCapacity?: number } = {}) {
     this.counters = db.collection(MONGO_COLLECTIONS.counters);
@@ -72,7 +72,8 @@ export class MongoCounterStore implements CounterStore {
   private async read(keys: readonly string[]): Promise<CounterDocument[]> {
     if (keys.length === 0) return [];
     const found = await findByIds(this.counters, keys);
-    for (const document of found) this.known.set(document._id, document);
+    const at = Date.now();
+    for (const document of found) this.known.set(document._id, { document, at });
     return found;
   }
 
@@ -83,7 +84,7 @@ export class MongoCounterStore implements CounterStore {
       const id = write.next._id as string;
       const document = landed.get(id);
       if (document === undefined) this.known.delete(id);
-      else this.known.set(id, document);
+      else this.known.set(id, { document, at: Date.now() });
     }
     return new Set(landed.keys());
   }
@@ -100,7 +101,7 @@ export class MongoCounterStore implements CounterStore {
       const current = new Map<string, CounterDocument>();
       const unknown: string[] = [];
       for (const key of open) {
-        const remembered = round === 0 ? this.known.get(key) : undefined;
+        const remembered = round === 0 ? this.known.get(key)?.document : undefined;
         if (remembered === undefined) unknown.push(key);
         else current.set(key, remembered);
       }
@@ -151,9 +152,19 @@ export class MongoCounterStore implements CounterStore {
     return found === undefined ? null : toCounters(found);
   }
 
-  async getMany(keys: readonly { scope: Scope; kind: ModelKind }[]): Promise<ScopeCounters[]> {
-    const found = await this.read([...new Set(keys.map((key) => modelKey(key.scope, key.kind)))]);
-    return found.map(toCounters);
+  async getMany(keys: readonly { scope: Scope; kind: ModelKind }[], options: { maxAgeMs?: number } = {}): Promise<ScopeCounters[]> {
+    const ids = [...new Set(keys.map((key) => modelKey(key.scope, key.kind)))];
+    const { maxAgeMs } = options;
+    if (maxAgeMs === undefined) return (await this.read(ids)).map(toCounters);
+    const since = Date.now() - maxAgeMs;
+    const recent: CounterDocument[] = [];
+    const unread: string[] = [];
+    for (const id of ids) {
+      const remembered = this.known.get(id);
+      if (remembered !== undefined && remembered.at >= since) recent.push(remembered.document);
+      else unread.push(id);
+    }
+    return [...recent, ...(await this.read(unread))].map(toCounters);
   }
 
   async list(filter: { kind?: ModelKind; scope?: Scope } = {}): Promise<ScopeCounters[]> {
