@@ -131,22 +131,6 @@ describe('MongoDB adapters under concurrent callers', () => {
     expect((await b.get('user:u1', 'forecaster'))?.total).toBe(3);
   });
 
-  it('claims a decision for one relay only when another process claimed or published it since this outbox recorded it', async () => {
-    const db = await freshDatabase();
-    const [a, b] = [new MongoDecisionOutbox(db), new MongoDecisionOutbox(db)];
-    await a.recordMany([decision({ decisionId: 'd/1' }), decision({ decisionId: 'd/2' })]);
-    expect(await b.claimPublication('d/1', 1_000, 500)).toBe(true);
-    // a remembers d/1 as it recorded it (unclaimed): its claim must still lose to b's.
-    expect(await a.claimPublication('d/1', 1_100, 500)).toBe(false);
-    expect(await b.claimPublication('d/2', 1_000, 500)).toBe(true);
-    await b.markPublished('d/2', 1_050);
-    expect(await a.claimPublication('d/2', 99_000, 500)).toBe(false);
-    expect(await a.claimPublication('d/1', 1_600, 500)).toBe(true);
-    await a.markPublished('d/1', 1_700);
-    expect((await b.get('d/1'))?.publishedAt).toBe(1_700);
-    expect((await b.get('d/2'))?.publishedAt).toBe(1_050);
-  });
-
   it('leases at most one job per (scope, kind) to racing workers', async () => {
     const queue = new MongoJobQueue(await freshDatabase());
     for (let index = 0; index < 4; index += 1) {

@@ -1,20 +1,13 @@
-import type { Collection, Db, Filter } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type Db, type Filter } from 'mongodb';
 
 import type { Decision } from '../../domain/decision.js';
 import type { ModelKind } from '../../domain/model-kind.js';
 import type { Scope } from '../../domain/scope.js';
 import type { DecisionOutbox } from '../../ports/decision-outbox.js';
-import { LruMap } from '../../domain/lru-map.js';
-import { duplicateKeyIndexes, isDuplicateKeyError } from './is-duplicate-key-error.js';
+import { isDuplicateKeyError } from './is-duplicate-key-error.js';
 import { MONGO_COLLECTIONS } from './mongo-collections.js';
 import { nextSequence } from './next-sequence.js';
-import { compareAndSetDocuments, firstRevision, type Revisioned } from './compare-and-set.js';
-
-/** Decisions remembered per process (a few hundred bytes each). */
-const KNOWN_DECISIONS = 1_000;
-
-/** Concurrent writers of one decision retry this often before the call fails. */
-const MAX_CONFLICT_ROUNDS = 20;
+import { changeDocument, firstRevision, type Revisioned } from './compare-and-set.js';
 
 /** A decision keyed by its deterministic id; `seq` is the recording order, which the relay publishes in. */
 interface DecisionDocument extends Omit<Decision, 'decisionId'>, Revisioned {
@@ -34,37 +27,9 @@ function toDecision({ _id, seq: _seq, publishLease: _lease, rev: _rev, revs: _re
  */
 export class MongoDecisionOutbox implements DecisionOutbox {
   private readonly decisions: Collection<DecisionDocument>;
-  /**
-   * Decisions this outbox recorded, claimed or marked lately, as written: the relay's claim
-   * and mark of a decision just recorded start from them without a read (the compare-and-set
-   * is the check; a document another process changed meanwhile is read and the change redone).
-   */
-  private readonly known = new LruMap<string, DecisionDocument>(KNOWN_DECISIONS);
 
   constructor(private readonly db: Db) {
     this.decisions = db.collection(MONGO_COLLECTIONS.decisions);
-  }
-
-  /** Changes one decision by compare-and-set, starting from the remembered document; false when `change` says there is nothing to do. */
-  private async change(id: string, change: (current: DecisionDocument) => Omit<DecisionDocument, 'rev' | 'cas' | 'revs'> | null): Promise<boolean> {
-    for (let round = 0; round < MAX_CONFLICT_ROUNDS; round += 1) {
-      const remembered = round === 0 ? this.known.get(id) : undefined;
-      const current = remembered ?? (await this.decisions.findOne({ _id: id }));
-      if (current === null) return false;
-      const next = change(current);
-      if (next === null) {
-        // Only a document read now may say there is nothing to do.
-        if (remembered === undefined) return false;
-        continue;
-      }
-      const written = (await compareAndSetDocuments(this.decisions, [{ expectedRev: current.rev, history: current.revs ?? [], next }])).get(id);
-      if (written !== undefined) {
-        this.known.set(id, written);
-        return true;
-      }
-      this.known.delete(id);
-    }
-    throw new Error(`decision ${id} kept changing under ${MAX_CONFLICT_ROUNDS} attempts`);
   }
 
   async record(decision: Decision): Promise<boolean> {
@@ -85,25 +50,24 @@ export class MongoDecisionOutbox implements DecisionOutbox {
     // One sequence reservation for the batch: `seq` only orders publication.
     const last = await nextSequence(this.db, MONGO_COLLECTIONS.decisions, decisions.length);
     const documents = decisions.map(({ decisionId, ...rest }, index): DecisionDocument => ({ _id: decisionId, ...structuredClone(rest), seq: last - decisions.length + 1 + index, publishLease: 0, ...firstRevision(decisionId) }));
-    let refused = new Set<number>();
     try {
-      await this.decisions.insertMany(documents, { ordered: false });
+      const result = await this.decisions.insertMany(documents, { ordered: false });
+      return result.insertedCount;
     } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const errors = (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]) as readonly { code: number }[];
+      if (errors.some((writeError) => writeError.code !== 11000)) throw error;
       // insertedCount is unreliable after duplicates on some servers: count what was refused instead.
-      const duplicates = duplicateKeyIndexes(error);
-      if (duplicates === null) throw error;
-      refused = duplicates;
+      return documents.length - errors.length;
     }
-    for (const [index, document] of documents.entries()) if (!refused.has(index)) this.known.set(document._id, document);
-    return documents.length - refused.size;
   }
 
   async claimPublication(decisionId: string, now: number, leaseMs: number): Promise<boolean> {
-    return this.change(decisionId, (current) => (current.publishedAt !== null || (current.publishLease ?? 0) > now ? null : { ...current, publishLease: now + leaseMs }));
+    return changeDocument(this.decisions, decisionId, (current) => (current.publishedAt !== null || (current.publishLease ?? 0) > now ? null : { ...current, publishLease: now + leaseMs }));
   }
 
   async releasePublication(decisionId: string): Promise<void> {
-    await this.change(decisionId, (current) => (current.publishedAt !== null ? null : { ...current, publishLease: 0 }));
+    await changeDocument(this.decisions, decisionId, (current) => (current.publishedAt !== null ? null : { ...current, publishLease: 0 }));
   }
 
   async pending(limit: number): Promise<Decision[]> {
@@ -114,7 +78,7 @@ export class MongoDecisionOutbox implements DecisionOutbox {
   }
 
   async markPublished(decisionId: string, at: number): Promise<void> {
-    await this.change(decisionId, (current) => (current.publishedAt !== null ? null : { ...current, publishedAt: at, publishLease: Number.MAX_SAFE_INTEGER }));
+    await changeDocument(this.decisions, decisionId, (current) => (current.publishedAt !== null ? null : { ...current, publishedAt: at, publishLease: Number.MAX_SAFE_INTEGER }));
   }
 
   async get(decisionId: string): Promise<Decision | null> {
