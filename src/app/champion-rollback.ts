@@ -1,35 +1,22 @@
-import type { TopicNames } from '../contract/topic-definitions.js';
 import type { ModelKind } from '../domain/model-kind.js';
+import type { RollbackRequest, RollbackResult } from '../domain/model-lineage.js';
 import type { Scope } from '../domain/scope.js';
 import type { Clock } from '../ports/clock.js';
-import type { EventSink } from '../ports/event-bus.js';
 import type { ModelRegistry } from '../ports/model-registry.js';
-import { modelUpdatedOf, type OutputCodecs } from './event-codecs.js';
 
 /**
- * An operator's rollback: the registry moves the champion pointer, then ModelUpdated
- * announces the version that serves now, so downstream services switch too. The event
- * repeats that version's metrics with decision "rolled back from vN".
+ * An operator's rollback: the registry moves the champion pointer and records the
+ * ModelUpdated that announces it in the same write; the announcement relay publishes it
+ * (now, or when Kafka is back), so downstream services switch too. The event repeats the
+ * version's metrics with decision "rolled back from vN". A retry changes nothing.
  */
 export class ChampionRollback {
-  constructor(
-    private readonly deps: { registry: ModelRegistry; sink: EventSink; codecs: OutputCodecs; topics: TopicNames; clock: Clock },
-  ) {}
+  constructor(private readonly deps: { registry: Pick<ModelRegistry, 'rollback'>; announce: (scope: Scope, kind: ModelKind) => Promise<void>; clock: Clock }) {}
 
-  async rollback(scope: Scope, kind: ModelKind, toVersion: number | undefined): Promise<{ from: number; to: number }> {
-    const { registry, sink, codecs, topics, clock } = this.deps;
-    const now = clock.now();
-    const moved = await registry.rollback(scope, kind, toVersion, now);
-    const version = await registry.get(scope, kind, moved.to);
-    if (version !== null) {
-      const event = modelUpdatedOf(version, {
-        requestId: `rollback:${scope}/${kind}/${moved.from}->${moved.to}@${now}`,
-        promoted: true,
-        decision: `rolled back from v${moved.from}`,
-        previousVersion: moved.from,
-      });
-      await sink.send(topics['model-updates'], [{ key: scope, value: await codecs.encodeModelUpdated(event) }]);
-    }
-    return moved;
+  async rollback(scope: Scope, kind: ModelKind, request: RollbackRequest): Promise<RollbackResult> {
+    const result = await this.deps.registry.rollback(scope, kind, request, this.deps.clock.now());
+    // Never waits on Kafka for the answer: the move is committed, its announcement is in the outbox.
+    if (result.changed) void this.deps.announce(scope, kind);
+    return result;
   }
 }

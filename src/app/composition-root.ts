@@ -35,6 +35,7 @@ export function embeddedPorts(clock: Clock, topics: TopicNames): EmbeddedPorts {
   const partitionsByName = new Map<string, number>();
   for (const [role, definition] of topicDefinitions()) partitionsByName.set(topics[role], definition.partitions);
   const bus = new MemoryEventBus((topic) => partitionsByName.get(topic) ?? 1, () => clock.now());
+  const registry = new MemoryModelRegistry();
   return {
     bus,
     source: bus,
@@ -44,7 +45,9 @@ export function embeddedPorts(clock: Clock, topics: TopicNames): EmbeddedPorts {
     counters: new MemoryCounterStore(),
     outbox: new MemoryDecisionOutbox(),
     jobs: new MemoryJobQueue(),
-    registry: new MemoryModelRegistry(),
+    registry,
+    announcements: registry,
+    log: bus,
     clock,
   };
 }
@@ -149,6 +152,8 @@ export async function connectRealPorts(settings: RealStackSettings, logger?: Log
     await mongo.close();
     throw error;
   }
+  const clock = new SystemClock();
+  const registry = new MongoModelRegistry(db, () => clock.now());
   return {
     source: bus,
     sink: bus,
@@ -162,8 +167,10 @@ export async function connectRealPorts(settings: RealStackSettings, logger?: Log
     counters: new MongoCounterStore(db),
     outbox: new MongoDecisionOutbox(db),
     jobs: new MongoJobQueue(db),
-    registry: new MongoModelRegistry(db),
-    clock: new SystemClock(),
+    registry,
+    announcements: registry,
+    log: bus,
+    clock,
     probe: async () => {
       const [kafka, mongodb] = await Promise.all([probeOutcome(bus.ping()), probeOutcome(db.command({ ping: 1 }))]);
       const consumers: ProbeResult = bus.consumersRunning() ? { ok: true } : { ok: false, error: 'a consumer is not consuming (being rebuilt)' };

@@ -13,6 +13,7 @@ import type { CounterEntry, CounterStore } from '../ports/counter-store.js';
 import type { EventSink, EventSource, EventSubscription, IncomingBatch, IncomingRecord } from '../ports/event-bus.js';
 import type { AppendResult, EventStore, StoredTransaction } from '../ports/event-store.js';
 import { loadCategorizer } from '../training/trainers/categorizer-trainer.js';
+import { isSpending } from '../domain/features/weekly-spend.js';
 import { loadForecaster } from '../training/trainers/forecaster-trainer.js';
 import type { ChampionCache } from './champion-cache.js';
 import type { Decider } from './decider.js';
@@ -208,7 +209,10 @@ export class IngestRole {
       const add = (kind: CounterEntry['kind'], delta: CounterDelta) => entries.push({ scope, kind, offset, fresh, delta });
       switch (input.type) {
         case 'transaction': {
-          add('forecaster', { total: 1, sinceLastTraining: 1, eventTime: input.event.occurredAt, ...(forecasts.get(index) ?? {}) });
+          // The forecaster learns from spending only: other rows count nothing toward it, but still carry its live-performance sample.
+          const spends = isSpending(input.event) ? 1 : 0;
+          const forecast = forecasts.get(index);
+          if (spends === 1 || forecast !== undefined) add('forecaster', { total: spends, sinceLastTraining: spends, eventTime: input.event.occurredAt, ...(forecast ?? {}) });
           if (result.labeled && result.item !== null) add('categorizer', { total: 1, sinceLastTraining: 1, eventTime: input.event.occurredAt, ...sample(scope, result.item as StoredTransaction) });
           break;
         }

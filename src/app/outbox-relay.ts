@@ -2,40 +2,43 @@ import type { TopicNames } from '../contract/topic-definitions.js';
 import type { Decision } from '../domain/decision.js';
 import type { Clock } from '../ports/clock.js';
 import type { DecisionOutbox } from '../ports/decision-outbox.js';
-import type { EventSink } from '../ports/event-bus.js';
+import { OUTBOX_ID_HEADER, timeMark, type EventSink, type PublishedLog } from '../ports/event-bus.js';
 import { trainingRequestOf, type OutputCodecs } from './event-codecs.js';
+import { RELAY_CLAIM_MS } from './relay-claim.js';
 import { SerialRunner } from './serial-runner.js';
 
-/** How long a relay holds a decision it is publishing; a relay that dies mid-publish hands it on after this. */
-const PUBLICATION_LEASE_MS = 15_000;
+/**
+ * How far before a decision's first claim its record may be stamped on the topic: record
+ * times are the sending process's clock, which may run behind the one that claimed first.
+ */
+const CLOCK_SKEW_MS = 60_000;
 
 /**
  * Publishes recorded decisions as TrainingRequested events, then marks them published.
  * Each decision is claimed before it is published, so relays in several processes never
- * publish one decision twice; a crash between the broker's acknowledgement and the mark
- * republishes it after the claim expires, and the job queue deduplicates its requestId.
- * Runs are serialised; a kick during a run causes one more run; a failed run (the broker
- * refused) leaves the decisions pending for the next kick or the service's periodic one.
+ * publish one decision side by side. A claim that is not the first (the previous holder
+ * died after sending, or its send failed) first looks for the record on the topic (each
+ * carries its decision id in a header), from a little before the first claim: found, it
+ * is only marked. Runs are serialised; a kick during a run causes one more run; a failed
+ * run (the broker refused) leaves the decisions pending for the next kick or the
+ * service's periodic one.
  */
 export class OutboxRelay {
   private readonly runner: SerialRunner;
   published = 0;
+  /** Decisions found on the topic after a lost acknowledgement, and so not sent again. */
+  recovered = 0;
   /** publishRecorded calls in flight. */
   private publishing = 0;
 
   constructor(
     private readonly outbox: DecisionOutbox,
     private readonly sink: EventSink,
+    private readonly log: PublishedLog,
     private readonly codecs: OutputCodecs,
     private readonly topics: TopicNames,
     private readonly clock: Clock,
     private readonly onError?: (error: unknown) => void,
-    /**
-     * Whether a training request already reached the trainers (its job exists). A decision
-     * found pending by the sweep may have been sent by a relay that died before marking it:
-     * when its job exists it is only marked, not sent again.
-     */
-    private readonly delivered: (decisionId: string) => Promise<boolean> = () => Promise.resolve(false),
   ) {
     this.runner = new SerialRunner(() => this.publishPending(), onError);
   }
@@ -75,36 +78,42 @@ export class OutboxRelay {
   private async publishPending(): Promise<void> {
     for (;;) {
       const pending = await this.outbox.pending(100);
-      if ((await this.publishClaimed(pending, true)) === 0) return;
+      if ((await this.publishClaimed(pending)) === 0) return;
     }
   }
 
-  /** Claims what it can of `decisions`, publishes those in one send, marks them; returns how many. */
-  private async publishClaimed(decisions: readonly Decision[], maybeSent = false): Promise<number> {
-    {
-      const now = this.clock.now();
-      const claims = await Promise.all(decisions.map((decision) => this.outbox.claimPublication(decision.decisionId, now, PUBLICATION_LEASE_MS)));
-      let claimed = decisions.filter((_, index) => claims[index] === true);
-      if (claimed.length === 0) return 0;
-      if (maybeSent) {
-        const reached = await Promise.all(claimed.map((decision) => this.delivered(decision.decisionId)));
-        const already = claimed.filter((_, index) => reached[index] === true);
-        await Promise.all(already.map((decision) => this.outbox.markPublished(decision.decisionId, now)));
-        claimed = claimed.filter((_, index) => reached[index] !== true);
-        if (claimed.length === 0) return already.length;
-      }
-      const records = await Promise.all(claimed.map(async (decision) => ({ key: decision.scope, value: await this.codecs.encodeTrainingRequest(trainingRequestOf(decision)) })));
-      try {
-        await this.sink.send(this.topics['training-requests'], records);
-      } catch (error) {
-        // Refused as a whole: hand the claims back so the next run (here or elsewhere) tries at once.
-        await Promise.all(claimed.map((decision) => this.outbox.releasePublication(decision.decisionId)));
-        throw error;
-      }
-      const at = this.clock.now();
-      await Promise.all(claimed.map((decision) => this.outbox.markPublished(decision.decisionId, at)));
-      this.published += claimed.length;
-      return claimed.length;
+  /** Claims what it can of `decisions`, settles those already on the topic, publishes the rest in one send, marks them; returns how many. */
+  private async publishClaimed(decisions: readonly Decision[]): Promise<number> {
+    const now = this.clock.now();
+    const topic = this.topics['training-requests'];
+    const claims = await Promise.all(decisions.map((decision) => this.outbox.claimPublication(decision.decisionId, now, RELAY_CLAIM_MS)));
+    const claimed = decisions.flatMap((decision, index) => {
+      const claim = claims[index];
+      return claim === null || claim === undefined ? [] : [{ decision, claim }];
+    });
+    if (claimed.length === 0) return 0;
+    const maybeSent = claimed.filter(({ claim }) => claim.attempts > 1);
+    const onTopic = await this.log.published(
+      topic,
+      maybeSent.map(({ decision, claim }) => ({ key: decision.scope, logMark: timeMark(claim.firstClaimedAt - CLOCK_SKEW_MS), outboxId: decision.decisionId })),
+    );
+    await Promise.all([...onTopic].map((decisionId) => this.outbox.markPublished(decisionId, now)));
+    this.recovered += onTopic.size;
+    const toSend = claimed.filter(({ decision }) => !onTopic.has(decision.decisionId)).map(({ decision }) => decision);
+    if (toSend.length === 0) return claimed.length;
+    const records = await Promise.all(
+      toSend.map(async (decision) => ({ key: decision.scope, value: await this.codecs.encodeTrainingRequest(trainingRequestOf(decision)), headers: { [OUTBOX_ID_HEADER]: decision.decisionId } })),
+    );
+    try {
+      await this.sink.send(topic, records);
+    } catch (error) {
+      // Refused or unconfirmed: hand the claims back so the next run (here or elsewhere) tries at once, reading the topic first.
+      await Promise.all(toSend.map((decision) => this.outbox.releasePublication(decision.decisionId)));
+      throw error;
     }
+    const at = this.clock.now();
+    await Promise.all(toSend.map((decision) => this.outbox.markPublished(decision.decisionId, at)));
+    this.published += toSend.length;
+    return claimed.length;
   }
 }

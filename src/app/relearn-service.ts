@@ -54,29 +54,36 @@ export class RelearnService {
       trainingWaitMs: options.trainingWaitMs,
       jobPollMs: options.jobPollMs,
       ingestLanes: options.ingestLanes,
+      followChampionUpdates: true,
     });
   }
 
   async start(): Promise<void> {
     await this.system.start({ trainerPollMs: this.options.trainerPollMs });
+    // Decisions and announcements a crashed process recorded but never published, sheets it
+    // never analysed; a trainer-only process looks after the announcements only.
+    const deciding = this.options.roles.has('ingest');
+    this.storedWork = setInterval(() => (deciding ? this.system.kickStoredWork() : void this.system.announcements.kick()), this.options.storedWorkPollMs);
+    this.storedWork.unref();
     // Only the process that decides (ingest role) runs time-based rules: a trainer-only
     // process has no pipeline input of its own, and two deciders would double the work.
     if (!this.options.roles.has('ingest')) return;
     this.ticker = setInterval(() => this.system.ticks$.next({ at: this.ports.clock.now(), source: 'timer' }), this.options.tickMs);
     this.ticker.unref();
-    // Decisions a crashed process recorded but never published, sheets it never analysed.
-    this.storedWork = setInterval(() => this.system.kickStoredWork(), this.options.storedWorkPollMs);
-    this.storedWork.unref();
     this.schedule = new Cron(this.config.schedule.cron, { timezone: 'UTC', protect: true }, () => {
       this.system.ticks$.next({ at: this.ports.clock.now(), source: 'schedule', lookbackDays: this.config.schedule.lookbackDays });
     });
   }
 
-  /** Stops fetching, lets in-flight batches and trainings finish and commit, then returns. */
-  async stop(): Promise<void> {
+  /**
+   * Stops fetching, lets in-flight batches finish and commit, gives running trainings
+   * `trainingGraceMs` (default: as long as they take) and hands back the jobs of those
+   * still running, then returns.
+   */
+  async stop(options: { trainingGraceMs?: number } = {}): Promise<void> {
     if (this.ticker !== undefined) clearInterval(this.ticker);
     if (this.storedWork !== undefined) clearInterval(this.storedWork);
     this.schedule?.stop();
-    await this.system.stop();
+    await this.system.stop(options);
   }
 }

@@ -1,23 +1,28 @@
 import { Subject, merge, type Subscription } from 'rxjs';
 import type { RelearnConfig } from '../config/relearn-config.js';
+import type { Announcement } from '../domain/announcement.js';
 import type { Decision } from '../domain/decision.js';
 import { describeError } from '../domain/errors.js';
 import type { ModelKind } from '../domain/model-kind.js';
-import type { Scope } from '../domain/scope.js';
+import { KINDS_BY_SCOPE_TYPE } from '../domain/model-kind.js';
+import { parseScope, type Scope } from '../domain/scope.js';
 import type { Trigger } from '../domain/trigger.js';
 import type { AvroCodec } from '../ports/avro-codec.js';
 import type { Clock } from '../ports/clock.js';
 import type { ScopeCounters } from '../domain/counters.js';
 import type { CounterStore } from '../ports/counter-store.js';
 import type { DecisionOutbox } from '../ports/decision-outbox.js';
-import type { EventSink, EventSource } from '../ports/event-bus.js';
+import type { AnnouncementOutbox } from '../ports/announcement-outbox.js';
+import type { EventSink, EventSource, EventSubscription, IncomingBatch, PublishedLog } from '../ports/event-bus.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { ModelRegistry } from '../ports/model-registry.js';
 import { timeTriggers, type TimeTick } from '../pipelines/time-triggers.js';
 import { triggerPipeline, type PipelineEvent } from '../pipelines/trigger-pipeline.js';
 import { TrainingWorkerPool } from '../training/worker-pool.js';
+import { AnnouncementRelay } from './announcement-relay.js';
 import { ChampionCache } from './champion-cache.js';
+import { ChampionRollback } from './champion-rollback.js';
 import { Decider } from './decider.js';
 import { OutputCodecs } from './event-codecs.js';
 import { IngestRole } from './ingest-role.js';
@@ -35,6 +40,10 @@ export interface RelearnPorts {
   outbox: DecisionOutbox;
   jobs: JobQueue;
   registry: ModelRegistry;
+  /** The registry's announcements (ModelUpdated not yet on the topic): the same adapter as `registry`. */
+  announcements: AnnouncementOutbox;
+  /** The broker's log read back, so relays publish exactly once across crashes. */
+  log: PublishedLog;
   clock: Clock;
 }
 
@@ -51,10 +60,25 @@ export interface SystemOptions {
   ingestLanes?: number;
   /** Entries of the per-(scope, kind) caches (champions, champion facts, verdicts). */
   cacheCapacity?: number;
+  /**
+   * Follow `relearn.model-updates.v1` (a consumer group of this process's own), so a new
+   * version or a rollback made by any process reaches this process's champion caches at
+   * once; the caches then re-read the registry only every 10 minutes. Off in the embedded
+   * run, whose one process learns of every change directly (and stays reproducible).
+   */
+  followChampionUpdates?: boolean;
 }
 
+/** How long a cached champion is trusted when model updates are followed (a safety net), and when they are not. */
+const CHAMPION_TTL_FOLLOWING_MS = 10 * 60_000;
+const CHAMPION_TTL_POLLING_MS = 5_000;
+
 /** What the system did, as one stream: logs, metrics and the run report read it. */
-export type SystemEvent = PipelineEvent | { type: 'analysed'; sheetId: string; trainedBeforeAnalysis: boolean } | { type: 'component-failed'; component: string; error: unknown };
+export type SystemEvent =
+  | PipelineEvent
+  | { type: 'analysed'; sheetId: string; trainedBeforeAnalysis: boolean }
+  | { type: 'announced'; announcement: Announcement }
+  | { type: 'component-failed'; component: string; error: unknown };
 
 /** (scope, kind) looked at per re-check tick; the rest wait for the next tick. */
 const RECHECK_BATCH = 500;
@@ -74,6 +98,8 @@ export class RelearnSystem {
   readonly champions: ChampionCache;
   readonly decider: Decider;
   readonly relay: OutboxRelay;
+  readonly announcements: AnnouncementRelay;
+  readonly rollback: ChampionRollback;
   readonly analyst: SheetAnalyst;
   readonly ingest: IngestRole | undefined;
   readonly trainer: TrainerRole | undefined;
@@ -84,6 +110,7 @@ export class RelearnSystem {
   activeSteps = 0;
   private readonly triggers$ = new Subject<Trigger>();
   private pipeline: Subscription | undefined;
+  private championUpdates: EventSubscription | undefined;
 
   constructor(
     readonly ports: RelearnPorts,
@@ -92,8 +119,30 @@ export class RelearnSystem {
   ) {
     const failed = (component: string) => (error: unknown) => this.events$.next({ type: 'component-failed', component, error });
     this.codecs = new OutputCodecs(ports.codec, config.topics);
-    this.champions = new ChampionCache(ports.registry, 5_000, () => Date.now(), options.cacheCapacity ?? 10_000);
-    this.relay = new OutboxRelay(ports.outbox, ports.sink, this.codecs, config.topics, ports.clock, failed('relay'), async (decisionId) => (await ports.jobs.get(decisionId)) !== null);
+    this.champions = new ChampionCache(ports.registry, options.followChampionUpdates === true ? CHAMPION_TTL_FOLLOWING_MS : CHAMPION_TTL_POLLING_MS, () => Date.now(), options.cacheCapacity ?? 10_000);
+    this.relay = new OutboxRelay(ports.outbox, ports.sink, ports.log, this.codecs, config.topics, ports.clock, failed('relay'));
+    this.announcements = new AnnouncementRelay({
+      outbox: ports.announcements,
+      registry: ports.registry,
+      sink: ports.sink,
+      log: ports.log,
+      codecs: this.codecs,
+      topics: config.topics,
+      clock: ports.clock,
+      onError: failed('announcements'),
+      onAnnounced: (announcement) => {
+        this.championMoved(announcement.scope, announcement.kind);
+        this.events$.next({ type: 'announced', announcement });
+      },
+    });
+    this.rollback = new ChampionRollback({
+      registry: ports.registry,
+      clock: ports.clock,
+      announce: async (scope, kind) => {
+        this.championMoved(scope, kind);
+        await this.announcements.kick();
+      },
+    });
     this.decider = new Decider({
       counters: ports.counters,
       outbox: ports.outbox,
@@ -139,7 +188,7 @@ export class RelearnSystem {
       });
     }
     if (options.roles.has('trainer')) {
-      this.pool = new TrainingWorkerPool(config.training.workers);
+      this.pool = new TrainingWorkerPool(config.training.workers, { resourceLimits: { maxOldGenerationSizeMb: config.training.workerMemoryMb } });
       this.trainer = new TrainerRole({
         source: ports.source,
         sink: ports.sink,
@@ -153,15 +202,32 @@ export class RelearnSystem {
         config,
         topics: config.topics,
         owner: options.owner,
+        onCommitted: () => void this.announcements.kick(),
+        onError: failed('trainer'),
         onFinished: (finished) => {
-          this.champions.invalidate(finished.scope as Scope, finished.kind);
-          this.decider.championChanged(finished.scope as Scope, finished.kind);
+          this.championMoved(finished.scope as Scope, finished.kind);
           this.finished$.next(finished);
           // Sheets may wait on this training, and the closed decision may have a follow-up.
           void this.analyst.kick();
         },
       });
     }
+  }
+
+  /** This process's caches of the (scope, kind)'s champion are out of date. */
+  private championMoved(scope: Scope, kind: ModelKind): void {
+    this.champions.invalidate(scope, kind);
+    this.decider.championChanged(scope, kind);
+  }
+
+  /** ModelUpdated is keyed by scope: every kind of the scope is looked up again (no decoding, so no record can fail this). */
+  private onModelUpdates(batch: IncomingBatch): Promise<void> {
+    for (const record of batch.records) {
+      const scope = record.key === null ? undefined : parseScope(record.key);
+      if (record.key === null || scope === undefined) continue;
+      for (const kind of KINDS_BY_SCOPE_TYPE[scope.type]) this.championMoved(record.key as Scope, kind);
+    }
+    return Promise.resolve();
   }
 
   /** A manual or scheduled trigger for one (scope, kind), through the pipeline. */
@@ -212,6 +278,7 @@ export class RelearnSystem {
   /** The periodic kick of what waits in the stores: unpublished decisions, pending analyses. */
   kickStoredWork(): void {
     void this.relay.kick();
+    void this.announcements.kick();
     void this.analyst.kick();
   }
 
@@ -233,20 +300,29 @@ export class RelearnSystem {
       }),
     );
     this.kickStoredWork();
+    if (this.options.followChampionUpdates === true && this.ingest !== undefined) {
+      this.championUpdates = await this.ports.source.subscribe(
+        { groupId: `${this.config.groups.ingest}.champions.${this.options.owner}`, topics: [this.config.topics['model-updates']], fromBeginning: false },
+        (batch) => this.onModelUpdates(batch),
+      );
+    }
     await this.trainer?.start({ paused: options.trainerPaused ?? false, ...(options.trainerPollMs === undefined ? {} : { pollMs: options.trainerPollMs }) });
     await this.ingest?.start();
   }
 
   /** Nothing in flight in this process: no trigger, re-check, relay run or analysis run. */
   get idle(): boolean {
-    return this.pendingWork === 0 && this.activeSteps === 0 && this.relay.idle && this.analyst.idle;
+    return this.pendingWork === 0 && this.activeSteps === 0 && this.relay.idle && this.announcements.idle && this.analyst.idle;
   }
 
-  async stop(): Promise<void> {
+  /** `trainingGraceMs`: how long running trainings may take to finish before their jobs are handed back. */
+  async stop(options: { trainingGraceMs?: number } = {}): Promise<void> {
     await this.ingest?.stop();
-    await this.trainer?.stop();
+    await this.championUpdates?.stop();
+    await this.trainer?.stop(options.trainingGraceMs === undefined ? {} : { graceMs: options.trainingGraceMs });
     this.pipeline?.unsubscribe();
     await this.relay.kick();
+    await this.announcements.kick();
     await this.pool?.close();
   }
 }

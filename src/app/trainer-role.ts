@@ -9,12 +9,13 @@ import type { EventSink, EventSource, EventSubscription, IncomingBatch } from '.
 import type { EventStore, StoredExpense, StoredTransaction } from '../ports/event-store.js';
 import type { JobLease, JobQueue } from '../ports/job-queue.js';
 import type { ModelRegistry, ModelVersion } from '../ports/model-registry.js';
+import type { Scope } from '../domain/scope.js';
 import { promotionVerdict } from '../training/promotion-gate.js';
 import { FORECASTER_ENGINE } from '../training/trainers/forecaster-trainer.js';
 import type { TrainingTask } from '../training/training-task.js';
 import type { TrainingWorkerPool } from '../training/worker-pool.js';
 import { DeadLetters } from './dead-letters.js';
-import { modelUpdatedOf, type OutputCodecs } from './event-codecs.js';
+import type { OutputCodecs } from './event-codecs.js';
 import { loadTrainingRows } from './training-data.js';
 
 export interface TrainingFinished {
@@ -45,6 +46,10 @@ export interface TrainerRoleDeps {
   /** This process's name in leases. */
   owner: string;
   onFinished: (finished: TrainingFinished) => void;
+  /** A version was committed with its announcement: the announcement relay publishes it. */
+  onCommitted: () => void;
+  /** A dependency failed outside a job (polling for exhausted jobs): logged, never thrown. */
+  onError?: (error: unknown) => void;
 }
 
 /**
@@ -55,6 +60,8 @@ export interface TrainerRoleDeps {
 export class TrainerRole {
   private subscription: EventSubscription | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Each running job's abort switch: a lost lease, a cancel or the end of the shutdown grace stops its worker. */
+  private readonly running = new Map<string, AbortController>();
   private paused = false;
   private stopped = false;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -66,12 +73,33 @@ export class TrainerRole {
 
   async start(options: { paused?: boolean; pollMs?: number } = {}): Promise<void> {
     this.paused = options.paused ?? false;
+    // Polling picks up jobs enqueued by other processes and jobs whose lease expired, and
+    // closes the jobs whose trainer died or hung on every attempt. It starts before the
+    // consumer joins its group: leasing needs only MongoDB, and a group that rebalances for
+    // a while (members killed and restarted) must not keep queued jobs waiting.
+    if (options.pollMs !== undefined) {
+      this.pollTimer = setInterval(() => {
+        void this.failExhausted();
+        this.fill();
+      }, options.pollMs);
+      this.fill();
+    }
     this.subscription = await this.deps.source.subscribe(
       { groupId: this.deps.config.groups.trainer, topics: [this.deps.topics['training-requests']], fromBeginning: true },
       (batch) => this.enqueue(batch),
     );
-    // Polling picks up jobs enqueued by other processes and jobs whose lease expired.
-    if (options.pollMs !== undefined) this.pollTimer = setInterval(() => this.fill(), options.pollMs);
+  }
+
+  /** Jobs whose lease expired with no attempt left fail (their worker kept dying or hanging); their decisions close. */
+  private async failExhausted(): Promise<void> {
+    try {
+      for (const job of await this.deps.jobs.failExhausted(this.deps.clock.now())) {
+        await this.closeDecision(job.request, 'failed');
+        this.deps.onFinished({ requestId: job.request.requestId, scope: job.scope, kind: job.kind, status: 'failed', error: job.error ?? 'lease expired', errorCode: 'LEASE_LOST' });
+      }
+    } catch (error) {
+      this.deps.onError?.(error);
+    }
   }
 
   /** The embedded run holds training back while a simulated hour is ingested, for reproducible runs. */
@@ -88,10 +116,24 @@ export class TrainerRole {
     return this.inFlight.size;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops leasing, gives running trainings `graceMs` to finish, then stops their workers
+   * and hands their jobs back (queued, the attempt not counted), so another trainer takes
+   * them at once instead of waiting for the lease to expire.
+   */
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
     this.stopped = true;
     if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
     await this.subscription?.stop();
+    if (options.graceMs !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, options.graceMs);
+      });
+      await Promise.race([Promise.all([...this.inFlight]), grace]);
+      clearTimeout(timer);
+    }
+    for (const controller of this.running.values()) controller.abort(new RelearnError('UNAVAILABLE', 'the trainer is shutting down', { retriable: true }));
     await Promise.all([...this.inFlight]);
   }
 
@@ -144,14 +186,26 @@ export class TrainerRole {
   private async runJob(lease: JobLease): Promise<void> {
     const { jobs, clock, config, registry } = this.deps;
     const request = lease.job.request;
-    const heartbeat = (stage: string, progress: number) => jobs.heartbeat(lease, config.training.leaseMs, clock.now(), { stage, progress });
-    const timer = setInterval(() => void heartbeat(lease.job.stage, lease.job.progress), Math.max(1_000, config.training.leaseMs / 3));
+    const abort = new AbortController();
+    this.running.set(lease.job.jobId, abort);
+    const heartbeat = async (stage: string, progress: number): Promise<boolean> => {
+      const held = await jobs.heartbeat(lease, config.training.leaseMs, clock.now(), { stage, progress });
+      if (!held) abort.abort(new RelearnError('LEASE_LOST', `lease on ${lease.job.jobId} was lost`));
+      return held;
+    };
+    // A failed heartbeat (database unreachable) is not a lost lease: the next one may pass,
+    // and the lease only lapses when none passes for leaseMs.
+    const timer = setInterval(() => {
+      heartbeat(lease.job.stage, lease.job.progress).catch(() => undefined);
+    }, Math.max(1_000, config.training.leaseMs / 3));
     try {
-      // A previous holder may have stored the version and died before announcing it: announce
-      // that version instead of training another, so every version gets exactly one event.
-      const storedEarlier = (await registry.list({ scope: lease.job.scope, kind: lease.job.kind, limit: 20 })).find((version) => version.requestId === request.requestId);
-      if (storedEarlier !== undefined) {
-        await this.announce(lease, storedEarlier, undefined);
+      // From here a store with an older token (a trainer frozen past its lease) is refused.
+      await registry.fence(lease.job.scope, lease.job.kind, lease.token);
+      // A previous holder may have committed the version and died before completing the
+      // job: complete it; the version's announcement was committed with it.
+      const storedEarlier = await registry.byRequest(lease.job.scope, lease.job.kind, request.requestId);
+      if (storedEarlier !== null) {
+        await this.finish(lease, storedEarlier, undefined);
         return;
       }
       await heartbeat('loading-data', 0.1);
@@ -173,11 +227,10 @@ export class TrainerRole {
             ? { ...common, kind: 'categorizer', engine: config.engines.categorizer, rows: rows as StoredTransaction[] }
             : { ...common, kind: 'forecaster', engine: FORECASTER_ENGINE, rows: rows as StoredTransaction[] };
       await heartbeat('training', 0.3);
-      const outcome = await this.deps.pool.run(task);
+      const outcome = await this.deps.pool.run(task, { signal: abort.signal, timeoutMs: config.training.timeoutMs });
       if (!(await heartbeat('validating', 0.8))) throw new RelearnError('LEASE_LOST', `lease on ${lease.job.jobId} was lost during training`);
 
       const verdict = promotionVerdict(outcome.primaryMetric, outcome.metrics, outcome.championMetrics);
-      const now = clock.now();
       const stored = await registry.store(
         {
           scope: lease.job.scope,
@@ -185,7 +238,7 @@ export class TrainerRole {
           engine: outcome.engine,
           mode: outcome.mode,
           requestId: request.requestId,
-          trainedAt: now,
+          trainedAt: clock.now(),
           trainedOn: outcome.trainedOn,
           metrics: outcome.metrics,
           championMetrics: outcome.championMetrics,
@@ -197,17 +250,44 @@ export class TrainerRole {
         outcome.artifact,
         lease.token,
       );
-      await this.announce(lease, stored, outcome.trainMs);
+      this.deps.onCommitted();
+      await this.finish(lease, stored, outcome.trainMs);
     } catch (error) {
+      await this.settleFailure(lease, abort.signal.aborted ? abort.signal.reason : error);
+    } finally {
+      clearInterval(timer);
+      this.running.delete(lease.job.jobId);
+    }
+  }
+
+  /**
+   * A job that did not store a version: handed back on shutdown, nothing on a lost lease
+   * (the new holder owns it), else failed or requeued by the queue's attempt budget; a
+   * job that ended closes its decision (a failure backs the policy off).
+   */
+  private async settleFailure(lease: JobLease, error: unknown): Promise<void> {
+    const { jobs, clock } = this.deps;
+    const request = lease.job.request;
+    try {
+      if (isRelearnError(error, 'STALE_FENCE') || isRelearnError(error, 'LEASE_LOST')) {
+        // Lost to a cancel: the decision closes here; lost to another trainer: that one owns it now.
+        const job = await jobs.get(lease.job.jobId);
+        if (job?.status === 'cancelled') {
+          await this.closeDecision(request, 'cancelled');
+          this.deps.onFinished({ requestId: request.requestId, scope: request.scope, kind: request.modelKind, status: 'cancelled', error: 'cancelled', errorCode: 'LEASE_LOST' });
+        }
+        return;
+      }
+      if (this.stopped && isRelearnError(error, 'UNAVAILABLE')) {
+        await jobs.release(lease, clock.now());
+        return;
+      }
       const { errorClass, message } = describeError(error);
       const retriable = isRelearnError(error) ? error.retriable : false;
-      const lost = isRelearnError(error, 'STALE_FENCE') || isRelearnError(error, 'LEASE_LOST');
-      if (!lost) await jobs.fail(lease, `${errorClass}: ${message}`, retriable, clock.now());
+      await jobs.fail(lease, `${errorClass}: ${message}`, retriable, clock.now());
       const job = await jobs.get(lease.job.jobId);
       if (job !== null && job.status !== 'queued' && job.status !== 'running') {
-        // The decision closes: a failure backs off (the same data would fail again), a cancel just frees the (scope, kind).
-        if (job.status === 'failed') await this.deps.counters.markFailed(lease.job.scope, lease.job.kind, { requestId: request.requestId, consumed: request.counts.sinceLastTraining ?? 0, failedAt: clock.now() });
-        else await this.deps.counters.closeDecision(lease.job.scope, lease.job.kind, request.requestId, clock.now());
+        await this.closeDecision(request, job.status === 'failed' ? 'failed' : 'cancelled');
         this.deps.onFinished({
           requestId: request.requestId,
           scope: request.scope,
@@ -217,22 +297,29 @@ export class TrainerRole {
           errorCode: errorClass,
         });
       }
-    } finally {
-      clearInterval(timer);
+    } catch (settling) {
+      // The database is down: the lease lapses and the job is retried, or failed once its attempts are spent.
+      this.deps.onError?.(settling);
     }
   }
 
-  /** Marks the data consumed, publishes ModelUpdated for the stored version and completes the job. */
-  private async announce(lease: JobLease, stored: ModelVersion, trainMs: number | undefined): Promise<void> {
-    const { jobs, clock, counters, sink, codecs, topics } = this.deps;
+  /** The decision closes: a failure backs off (the same data would fail again), a cancel just frees the (scope, kind). */
+  private async closeDecision(request: TrainingRequested, status: 'failed' | 'cancelled'): Promise<void> {
+    const { counters, clock } = this.deps;
+    const scope = request.scope as Scope;
+    if (status === 'failed') await counters.markFailed(scope, request.modelKind, { requestId: request.requestId, consumed: request.counts.sinceLastTraining ?? 0, failedAt: clock.now() });
+    else await counters.closeDecision(scope, request.modelKind, request.requestId, clock.now());
+  }
+
+  /** Marks the data consumed and completes the job; the version's announcement is already in the registry's outbox. */
+  private async finish(lease: JobLease, stored: ModelVersion, trainMs: number | undefined): Promise<void> {
+    const { jobs, clock, counters } = this.deps;
     const request = lease.job.request;
     await counters.markTrained(lease.job.scope, lease.job.kind, {
       requestId: request.requestId,
       consumed: request.counts.sinceLastTraining ?? 0,
       trainedAt: stored.trainedAt,
     });
-    const event = modelUpdatedOf(stored, { requestId: request.requestId });
-    await sink.send(topics['model-updates'], [{ key: stored.scope, value: await codecs.encodeModelUpdated(event) }]);
     await jobs.complete(lease, { version: stored.version, promoted: stored.promoted, decision: stored.decision }, clock.now());
     this.deps.onFinished({
       requestId: request.requestId,

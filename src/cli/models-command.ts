@@ -85,15 +85,18 @@ function showCommand(context: CliContext): Command {
 
 function rollbackCommand(context: CliContext): Command {
   return withApiOptions(new Command('rollback'))
-    .description('make an earlier version the champion again (read-write token; 409 when there is nothing to roll back to)')
+    .description('make an earlier version the champion again (read-write token; idempotent: a retry changes nothing; 409 when there is nothing to roll back to)')
     .argument('<scope>', 'user:<id> or org:<id>', scopeOption)
     .argument('<kind>', 'categorizer, forecaster or anomaly', kindOption)
-    .option('--to <version>', 'the version to restore (default: the champion before the current one)', integerOption(1))
-    .action(async (scope: Scope, kind: ModelKind, flags: ApiFlags & { to?: number }, command: Command) => {
-      const body = flags.to === undefined ? {} : { toVersion: flags.to };
-      const answer = await apiClientOf(flags, context, command).post<{ from: number; to: number }>(apiPath('api', 'v1', 'models', scope, kind, 'rollback'), body);
+    .option('--to <version>', 'the version to restore (default: undo the newest promotion by training)', integerOption(1))
+    .option('--force', 'allow a version the promotion gate rejected')
+    .action(async (scope: Scope, kind: ModelKind, flags: ApiFlags & { to?: number; force?: boolean }, command: Command) => {
+      const body = { ...(flags.to === undefined ? {} : { toVersion: flags.to }), ...(flags.force === true ? { force: true } : {}) };
+      const answer = await apiClientOf(flags, context, command).post<{ from: number; to: number; changed: boolean }>(apiPath('api', 'v1', 'models', scope, kind, 'rollback'), body);
       if (flags.json) return printJson(context.io, answer);
-      context.io.out(`${scope} ${kind}: champion rolled back from v${answer.from} to v${answer.to}\n`);
+      context.io.out(
+        answer.changed ? `${scope} ${kind}: champion rolled back from v${answer.from} to v${answer.to}\n` : `${scope} ${kind}: v${answer.to} is the champion already (nothing changed)\n`,
+      );
     });
 }
 

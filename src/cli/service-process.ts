@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 
 import { apiStores } from '../api/api-deps.js';
 import { buildApiServer } from '../api/build-api-server.js';
-import { ChampionRollback } from '../app/champion-rollback.js';
 import type { ServicePorts } from '../app/composition-root.js';
 import { DEFAULT_SERVICE_OPTIONS, RelearnService } from '../app/relearn-service.js';
 import type { Role } from '../app/relearn-system.js';
@@ -58,7 +57,7 @@ export async function startServiceProcess(settings: RelearnSettings, ports: Serv
     server = buildApiServer({
       ...apiStores(ports),
       control: new TrainingControl({ decider: service.system.decider, counters: ports.counters, registry: ports.registry, clock: ports.clock }),
-      rollback: new ChampionRollback({ registry: ports.registry, sink: ports.sink, codecs: service.system.codecs, topics: settings.core.topics, clock: ports.clock }),
+      rollback: service.system.rollback,
       readiness: async () => {
         const checks = await ports.probe();
         return { ready: Object.values(checks).every((check) => check.ok), checks };
@@ -84,7 +83,8 @@ export async function startServiceProcess(settings: RelearnSettings, ports: Serv
       // The API first, so no request lands on a closing service; then the roles, which
       // finish their batch in hand and commit; then the connections.
       await server?.close();
-      await service.stop();
+      // Half the shutdown budget for running trainings; the rest hands their jobs back and closes.
+      await service.stop({ trainingGraceMs: settings.shutdownTimeoutMs / 2 });
       activityLog.unsubscribe();
       metrics?.close();
       await ports.close();

@@ -31,6 +31,13 @@ export interface RelearnConfig {
     leaseMs: number;
     maxAttempts: number;
     seed: number;
+    /**
+     * The longest one training may run on its worker thread; past it the worker is
+     * terminated and the job fails for good (TRAINING_TIMEOUT: the same task would time out again).
+     */
+    timeoutMs: number;
+    /** Heap limit of each training worker thread (old generation), in MB: a training that needs more fails alone. */
+    workerMemoryMb: number;
   };
   schedule: {
     /** Cron expression for the scheduled re-check of time-based rules (default daily 02:00). */
@@ -56,6 +63,8 @@ export function defaultConfig(overrides: Partial<RelearnConfig> = {}): RelearnCo
       leaseMs: 60_000,
       maxAttempts: 3,
       seed: 1,
+      timeoutMs: 10 * 60_000,
+      workerMemoryMb: 1024,
     },
     schedule: { cron: '0 2 * * *', lookbackDays: null },
     groups: { ingest: 'relearn-ingest', trainer: 'relearn-trainer' },

@@ -211,6 +211,19 @@ export const SETTINGS = {
       leaseMs: durationSetting({ env: 'RELEARN_TRAINING_LEASE_MS', default: DEFAULTS.training.leaseMs, min: 1_000, description: "a job's lease: a crashed trainer's job is retried after it expires" }),
       maxAttempts: integerSetting({ env: 'RELEARN_TRAINING_MAX_ATTEMPTS', default: DEFAULTS.training.maxAttempts, min: 1, max: 100, description: 'attempts per job before it is marked failed' }),
       seed: integerSetting({ env: 'RELEARN_TRAINING_SEED', default: DEFAULTS.training.seed, min: 0, max: 2 ** 32 - 1, description: 'base seed of every training (mixed with the request id): same data, same model' }),
+      timeoutMs: durationSetting({
+        env: 'RELEARN_TRAINING_TIMEOUT_MS',
+        default: DEFAULTS.training.timeoutMs,
+        min: 1_000,
+        description: 'the longest one training may run; past it its worker thread is terminated and the job fails (not retried: it would time out again)',
+      }),
+      workerMemoryMb: integerSetting({
+        env: 'RELEARN_TRAINING_WORKER_MEMORY_MB',
+        default: DEFAULTS.training.workerMemoryMb,
+        min: 64,
+        max: 1_048_576,
+        description: "heap limit of each training worker thread (V8 old generation, MB); a training that needs more fails alone, not retried (the model's typed arrays are outside this heap)",
+      }),
     },
     schedule: {
       cron: defineSetting({

@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   NOT_FOUND: 'the named scope, model, version or job does not exist',
   INVALID_ARGUMENT: 'a command or request argument is malformed',
   TRAINING_FAILED: 'the trainer could not produce a model',
+  TRAINING_TIMEOUT: 'a training ran longer than its time limit and was stopped',
+  TRAINING_ABORTED: 'a training was stopped before it finished (lease lost, cancelled, shutting down)',
   INSUFFICIENT_DATA: 'not enough data to train',
   CONFIG_INVALID: 'a configuration value is malformed',
   UNAVAILABLE: 'a backing service did not answer',

@@ -22,7 +22,7 @@ export interface IngestCounts {
  */
 export interface ObservedSystem {
   /** What the system did: decisions counted here, other events (analyses, failures) passed over. */
-  readonly events$: Observable<PipelineEvent | { type: 'analysed' | 'component-failed' }>;
+  readonly events$: Observable<PipelineEvent | { type: 'analysed' | 'announced' | 'component-failed' }>;
   readonly finished$: Observable<{ kind: ModelKind; status: string; trainMs?: number }>;
   readonly ingest: { readonly stats: IngestCounts; readonly topics: readonly string[] } | undefined;
   readonly trainer: object | undefined;

@@ -57,3 +57,31 @@ export interface PartitionLag {
 export interface ConsumerLagProbe {
   consumerLag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]>;
 }
+
+/** The header carrying an outbox entry's id on the records a relay publishes. */
+export const OUTBOX_ID_HEADER = 'relearn.outbox-id';
+
+/**
+ * Reads back what reached a topic, for relays that must not publish twice: a send whose
+ * acknowledgement was lost (a crash between the broker's acknowledgement and the outbox's
+ * mark) is looked for on the log before it is sent again.
+ */
+export interface PublishedLog {
+  /**
+   * Where `key`'s partition of `topic` ends now: a record sent later lands at or after this
+   * mark. A mark may also be a time (`timeMark`): the first record stamped at or after it.
+   */
+  markFor(topic: string, key: string): Promise<string>;
+  /** The outbox ids of `records` found on the log at or after their marks (header OUTBOX_ID_HEADER). */
+  published(topic: string, records: readonly { key: string; logMark: string; outboxId: string }[]): Promise<Set<string>>;
+}
+
+/** A log mark by time, for senders that kept a time rather than an offset: records stamped at or after `at`. */
+export function timeMark(at: number): string {
+  return `@${Math.max(0, Math.floor(at))}`;
+}
+
+/** The time of a time mark, or undefined for an offset mark. */
+export function timeOfMark(mark: string): number | undefined {
+  return mark.startsWith('@') ? Number(mark.slice(1)) : undefined;
+}

@@ -1,6 +1,9 @@
 import type { TrainingMode, TrainingWindow } from '../domain/events.js';
 import type { ModelKind } from '../domain/model-kind.js';
+import type { RollbackRequest, RollbackResult } from '../domain/model-lineage.js';
 import type { Scope } from '../domain/scope.js';
+
+export type { RollbackRequest, RollbackResult };
 
 export interface ModelVersion {
   modelId: string;
@@ -34,26 +37,39 @@ export interface ChampionPointer {
 }
 
 /**
- * Versioned models per (scope, kind). Versions strictly increase; a store is fenced by
- * the job lease's token so a stale trainer cannot overwrite a newer result.
+ * Versioned models per (scope, kind). Versions strictly increase; every write is fenced
+ * by the job lease's token, so a stale trainer can neither store a version nor move the
+ * champion once a newer lease exists for the (scope, kind). Each committed change (a new
+ * version, a champion move) records its announcement in the same step (AnnouncementOutbox).
  */
 export interface ModelRegistry {
   /**
-   * Allocates the next version and stores the model. Throws RelearnError STALE_FENCE when
-   * a holder of a larger token already stored a version for this (scope, kind).
-   * When `newVersion.promoted`, the champion pointer moves to it in the same step.
+   * Raises the (scope, kind)'s fence to `fencingToken` (a new lease holder calls it
+   * first): from then on stores with smaller tokens fail with STALE_FENCE.
+   */
+  fence(scope: Scope, kind: ModelKind, fencingToken: number): Promise<void>;
+  /**
+   * Allocates the next version and stores the model, its champion move (when
+   * `newVersion.promoted`) and its announcement in one commit. Idempotent per
+   * `newVersion.requestId`: a request already stored returns its version, nothing new.
+   * Throws RelearnError STALE_FENCE when a larger token fenced this (scope, kind).
    */
   store(newVersion: NewModelVersion, artifact: Uint8Array, fencingToken: number): Promise<ModelVersion>;
+  /** The version a training request stored, if it was stored (among the recent ones). */
+  byRequest(scope: Scope, kind: ModelKind, requestId: string): Promise<ModelVersion | null>;
   get(scope: Scope, kind: ModelKind, version: number): Promise<ModelVersion | null>;
   artifact(scope: Scope, kind: ModelKind, version: number): Promise<Uint8Array | null>;
   champion(scope: Scope, kind: ModelKind): Promise<ModelVersion | null>;
   /** Newest first. */
   list(filter?: { scope?: Scope; kind?: ModelKind; limit?: number }): Promise<ModelVersion[]>;
   /**
-   * Makes `toVersion` (default: the champion before the current one) the champion.
-   * Throws NOT_FOUND when there is nothing to roll back to.
+   * Moves the champion back and records its announcement in the same step. Without
+   * `toVersion` it undoes the newest promotion by training: it serves the champion that
+   * served before it. Idempotent: when the champion already is the target (a retry),
+   * nothing changes (`changed: false`). Throws NOT_FOUND when there is nothing to roll
+   * back to, INVALID_ARGUMENT for a version the gate rejected unless `force`.
    */
-  rollback(scope: Scope, kind: ModelKind, toVersion: number | undefined, now: number): Promise<{ from: number; to: number }>;
+  rollback(scope: Scope, kind: ModelKind, request: RollbackRequest, now: number): Promise<RollbackResult>;
   /** All champions, for status pages. */
   champions(): Promise<ChampionPointer[]>;
 }

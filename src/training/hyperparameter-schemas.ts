@@ -11,17 +11,33 @@ import { FORECASTER_ENGINE } from './trainers/forecaster-trainer.js';
  * unknown name is a typo. One module for both, so they cannot disagree.
  */
 
+/**
+ * Bounds that keep one training inside the default time limit (RELEARN_TRAINING_TIMEOUT_MS,
+ * 10 minutes) on the 2-core machine, at the largest training window the default settings
+ * allow: measured by `npm run bench:training-bounds` (figures in the CHANGELOG). The engines
+ * accept more (src/engines/*-options.ts); the configuration and the API do not.
+ */
+export const HYPERPARAMETER_BOUNDS = {
+  /** Trees of a classification forest. */
+  forestTrees: 2_000,
+  maxDepth: MAX_TREE_DEPTH,
+  /** Isolation trees. */
+  isolationTrees: 1_000,
+  /** Rows drawn per isolation tree (relearn-isolation never draws more than the training rows). */
+  sampleSize: 4_096,
+} as const;
+
 // Both classifier engines read the same three options (classifier-engines.ts).
 const forestHyperparameters = z.strictObject({
-  nTrees: z.number().int().min(1).max(100_000).optional().meta({ description: 'Trees in the forest' }),
-  maxDepth: z.number().int().min(1).max(MAX_TREE_DEPTH).optional().meta({ description: 'Depth limit of each tree' }),
+  nTrees: z.number().int().min(1).max(HYPERPARAMETER_BOUNDS.forestTrees).optional().meta({ description: 'Trees in the forest' }),
+  maxDepth: z.number().int().min(1).max(HYPERPARAMETER_BOUNDS.maxDepth).optional().meta({ description: 'Depth limit of each tree' }),
   minSamplesLeaf: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Minimum training rows per leaf' }),
 });
 
 // Both anomaly engines read the same three options (anomaly-engines.ts).
 const isolationHyperparameters = z.strictObject({
-  nTrees: z.number().int().min(1).max(100_000).optional().meta({ description: 'Isolation trees' }),
-  sampleSize: z.number().int().min(2).max(1 << 24).optional().meta({ description: 'Rows drawn per tree' }),
+  nTrees: z.number().int().min(1).max(HYPERPARAMETER_BOUNDS.isolationTrees).optional().meta({ description: 'Isolation trees' }),
+  sampleSize: z.number().int().min(2).max(HYPERPARAMETER_BOUNDS.sampleSize).optional().meta({ description: 'Rows drawn per tree' }),
   contamination: z.number().gt(0).max(0.5).optional().meta({ description: 'Expected share of anomalies, in (0, 0.5]' }),
 });
 
@@ -37,9 +53,9 @@ export const HYPERPARAMETER_SCHEMAS: Readonly<Record<ModelKind, HyperparameterSc
 };
 
 export const HYPERPARAMETERS_EXPECTED: Readonly<Record<ModelKind, string>> = {
-  categorizer: `a JSON object with any of nTrees (integer 1..100000), maxDepth (integer 1..${MAX_TREE_DEPTH}), minSamplesLeaf (integer >= 1)`,
+  categorizer: `a JSON object with any of nTrees (integer 1..${HYPERPARAMETER_BOUNDS.forestTrees}), maxDepth (integer 1..${HYPERPARAMETER_BOUNDS.maxDepth}), minSamplesLeaf (integer >= 1)`,
   forecaster: 'an empty JSON object (the forecaster takes no hyperparameters)',
-  anomaly: 'a JSON object with any of nTrees (integer 1..100000), sampleSize (integer 2..16777216), contamination (number in (0, 0.5])',
+  anomaly: `a JSON object with any of nTrees (integer 1..${HYPERPARAMETER_BOUNDS.isolationTrees}), sampleSize (integer 2..${HYPERPARAMETER_BOUNDS.sampleSize}), contamination (number in (0, 0.5])`,
 };
 
 const SCHEMA_BY_ENGINE: ReadonlyMap<string, HyperparameterSchema> = new Map<string, HyperparameterSchema>([

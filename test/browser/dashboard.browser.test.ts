@@ -6,7 +6,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiToken } from '../../src/api/bearer-auth.js';
 import { buildApiServer } from '../../src/api/build-api-server.js';
-import { ChampionRollback } from '../../src/app/champion-rollback.js';
 import { runEmbedded, type EmbeddedRunResult } from '../../src/app/embedded-run.js';
 import { RelearnSystem } from '../../src/app/relearn-system.js';
 import { TrainingControl } from '../../src/app/training-control.js';
@@ -96,7 +95,7 @@ beforeAll(async () => {
     store,
     clock,
     control: new TrainingControl({ decider: system.decider, counters, registry, clock }),
-    rollback: new ChampionRollback({ registry, sink: ports.sink, codecs: system.codecs, topics: run.config.topics, clock }),
+    rollback: system.rollback,
     readiness: () => Promise.resolve({ ready: true, checks: {} }),
     tokens: [READ_WRITE, READ_ONLY],
     metrics,

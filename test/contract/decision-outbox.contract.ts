@@ -46,11 +46,13 @@ export function describeDecisionOutboxContract(name: string, create: () => Promi
       expect(await outbox.recordMany(batch)).toBe(2);
       expect(await outbox.recordMany([...batch, decision({ decisionId: 'd/3' })])).toBe(1);
       expect((await outbox.pending(10)).map((row) => row.decisionId)).toEqual(['d/1', 'd/2', 'd/3']);
-      expect(await outbox.claimPublication('d/1', 1_000, 500)).toBe(true);
-      expect(await outbox.claimPublication('d/1', 1_200, 500)).toBe(false);
-      expect(await outbox.claimPublication('d/1', 1_501, 500)).toBe(true);
-      await outbox.markPublished('d/1', 1_600);
-      expect(await outbox.claimPublication('d/1', 99_000, 500)).toBe(false);
+      expect(await outbox.claimPublication('d/1', 1_000, 500)).toEqual({ firstClaimedAt: 1_000, attempts: 1 });
+      expect(await outbox.claimPublication('d/1', 1_200, 500)).toBeNull();
+      expect(await outbox.claimPublication('d/1', 1_501, 500)).toEqual({ firstClaimedAt: 1_000, attempts: 2 });
+      await outbox.releasePublication('d/1');
+      expect(await outbox.claimPublication('d/1', 1_600, 500)).toEqual({ firstClaimedAt: 1_000, attempts: 3 });
+      await outbox.markPublished('d/1', 1_700);
+      expect(await outbox.claimPublication('d/1', 99_000, 500)).toBeNull();
     });
   });
 }

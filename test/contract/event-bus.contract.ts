@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EventSink, EventSource, IncomingBatch, IncomingRecord } from '../../src/ports/event-bus.js';
+import { OUTBOX_ID_HEADER, timeMark, type EventSink, type EventSource, type IncomingBatch, type IncomingRecord, type PublishedLog } from '../../src/ports/event-bus.js';
 
-export type EventBus = EventSink & EventSource;
+export type EventBus = EventSink & EventSource & PublishedLog;
 
 let topicSequence = 0;
 
@@ -46,6 +46,31 @@ function byPartition(rows: readonly IncomingRecord[]): Map<number, IncomingRecor
  */
 export function describeEventBusContract(name: string, create: () => Promise<EventBus>): void {
   describe(`EventBus contract: ${name}`, () => {
+    it('reads back which tagged records reached the log at or after their mark, and only those', async () => {
+      const bus = await create();
+      const topic = uniqueName('read-back');
+      const tagged = (key: string, id: string) => ({ key, value: Buffer.from(id), headers: { [OUTBOX_ID_HEADER]: id } });
+      await bus.send(topic, [tagged('k', 'sent-before-the-mark')]);
+      const mark = await bus.markFor(topic, 'k');
+      expect(await bus.published(topic, [{ key: 'k', logMark: mark, outboxId: 'sent-after' }])).toEqual(new Set());
+      await bus.send(topic, [tagged('k', 'sent-after'), tagged('other-key', 'elsewhere')]);
+      const later = await bus.markFor(topic, 'k');
+      const found = await bus.published(topic, [
+        { key: 'k', logMark: mark, outboxId: 'sent-after' },
+        { key: 'k', logMark: mark, outboxId: 'sent-before-the-mark' },
+        { key: 'k', logMark: later, outboxId: 'never-sent' },
+      ]);
+      expect(found).toEqual(new Set(['sent-after']));
+      // By time: every record stamped at or after it, none for a time to come.
+      const byTime = await bus.published(topic, [
+        { key: 'k', logMark: timeMark(0), outboxId: 'sent-after' },
+        { key: 'k', logMark: timeMark(0), outboxId: 'sent-before-the-mark' },
+        { key: 'k', logMark: timeMark(Date.now() + 86_400_000), outboxId: 'never-sent' },
+      ]);
+      expect(byTime).toEqual(new Set(['sent-after', 'sent-before-the-mark']));
+      expect(await bus.published(topic, [{ key: 'k', logMark: timeMark(Date.now() + 86_400_000), outboxId: 'sent-after' }])).toEqual(new Set());
+    });
+
     it('delivers records of one key in send order with increasing offsets', async () => {
       const bus = await create();
       const topic = uniqueName('order');

@@ -77,6 +77,11 @@ function topicCreatingBus(bus: KafkaEventBus): EventBus {
       await ensure(options.topics);
       return bus.subscribe(options, handler);
     },
+    markFor: async (topic, key) => {
+      await ensure([topic]);
+      return bus.markFor(topic, key);
+    },
+    published: (topic, records) => bus.published(topic, records),
   };
 }
 

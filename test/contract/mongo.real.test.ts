@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { MongoClient, type Db } from 'mongodb';
-import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 
 import { MongoCounterStore } from '../../src/adapters/mongo/mongo-counter-store.js';
 import { MongoDecisionOutbox } from '../../src/adapters/mongo/mongo-decision-outbox.js';
@@ -51,6 +51,31 @@ describeCounterStoreContract('mongo', async () => new MongoCounterStore(await fr
 describeDecisionOutboxContract('mongo', async () => new MongoDecisionOutbox(await freshDatabase()));
 describeJobQueueContract('mongo', async () => new MongoJobQueue(await freshDatabase()));
 describeModelRegistryContract('mongo', async () => new MongoModelRegistry(await freshDatabase()));
+
+describe('MongoModelRegistry commits', () => {
+  it('hides a version whose store died before its commit, and gives its number to the next store', async () => {
+    const db = await freshDatabase();
+    const registry = new MongoModelRegistry(db);
+    await registry.store(modelVersion('user:u1', 'categorizer', { requestId: 'r1' }), new Uint8Array([1]), 1);
+    // What a trainer leaves when it dies between writing version 2's document and committing it.
+    const crashed = new MongoModelRegistry(db);
+    const commit = vi.spyOn(crashed as unknown as { touchIntent: () => Promise<void> }, 'touchIntent').mockRejectedValue(new Error('killed'));
+    await expect(crashed.store(modelVersion('user:u1', 'categorizer', { requestId: 'r2' }), new Uint8Array([2]), 2)).rejects.toThrow('killed');
+    expect(commit).toHaveBeenCalledOnce();
+    expect((await registry.list({ scope: 'user:u1' })).map((row) => row.version)).toEqual([1]);
+    expect(await registry.get('user:u1', 'categorizer', 2)).toBeNull();
+    expect((await registry.champion('user:u1', 'categorizer'))?.version).toBe(1);
+    expect((await registry.unannounced(10)).map((entry) => entry.version)).toEqual([1]);
+    // The job's next holder stores version 2 over it, with its own artifact.
+    const retried = await registry.store(modelVersion('user:u1', 'categorizer', { requestId: 'r2' }), new Uint8Array([3]), 3);
+    expect(retried.version).toBe(2);
+    expect(await registry.artifact('user:u1', 'categorizer', 2)).toEqual(new Uint8Array([3]));
+    expect((await registry.champion('user:u1', 'categorizer'))?.version).toBe(2);
+    // The dead holder's token can no longer write anything.
+    await expect(crashed.store(modelVersion('user:u1', 'categorizer', { requestId: 'r2' }), new Uint8Array([2]), 2)).resolves.toMatchObject({ version: 2 });
+    await expect(crashed.store(modelVersion('user:u1', 'categorizer', { requestId: 'r9' }), new Uint8Array([2]), 2)).rejects.toMatchObject({ code: 'STALE_FENCE' });
+  });
+});
 
 describe('MongoModelRegistry artifacts', () => {
   it('round-trips an artifact larger than a MongoDB document may be', async () => {
@@ -147,13 +172,18 @@ describe('MongoDB adapters under concurrent callers', () => {
   it('stores distinct versions for racing trainers and refuses only with STALE_FENCE', async () => {
     const registry = new MongoModelRegistry(await freshDatabase());
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, index) => registry.store(modelVersion('user:u1', 'categorizer'), new Uint8Array([index]), index + 1)),
+      Array.from({ length: 10 }, (_, index) => registry.store(modelVersion('user:u1', 'categorizer', { requestId: `r${index}` }), new Uint8Array([index]), index + 1)),
     );
     const versions = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.version] : []));
     const refusals: unknown[] = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
     expect(versions.length).toBeGreaterThan(0);
     expect(new Set(versions).size).toBe(versions.length);
     expect(refusals.every((reason) => isRelearnError(reason) && reason.code === 'STALE_FENCE')).toBe(true);
+    // The committed versions, their champion and their announcements agree.
+    const listed = await registry.list({ scope: 'user:u1', kind: 'categorizer' });
+    expect(listed.map((row) => row.version).sort((a, b) => a - b)).toEqual([...versions].sort((a, b) => a - b));
+    expect((await registry.unannounced(100)).map((entry) => entry.version).sort((a, b) => a - b)).toEqual([...versions].sort((a, b) => a - b));
+    expect((await registry.champion('user:u1', 'categorizer'))?.version).toBe(Math.max(...versions));
   });
 
   it('labels an item whose label races its insert, and reports it labeled exactly once', async () => {

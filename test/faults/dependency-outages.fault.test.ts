@@ -27,14 +27,13 @@
 // test/faults/output/dependency-outages.json; process logs under test/faults/output/logs/.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SeededRandom } from '../../src/simulate/index.js';
 import { checkCounters, checkDecisions, checkDlq, checkSheetAnalyses, checkStored, settleProblems, waitUntilQuiet, type SettleState } from './exactly-once-checks.js';
-import { freshDeployment, REPO_ROOT, type FaultDeployment } from './fault-deployment.js';
+import { freePort, freshDeployment, REPO_ROOT, type FaultDeployment } from './fault-deployment.js';
 import { FaultLoad, type LoadOptions, type LoadTruth } from './fault-load.js';
 import { ProcessSupervisor, type Exit } from './process-supervisor.js';
 
@@ -208,13 +207,6 @@ function stackScript(stackDir: string, args: readonly string[], timeoutMs = 240_
 
 // ---------------------------------------------------------------- the API
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function request(url: string, timeoutMs: number, token?: string): Promise<{ status: number; body: string; ms: number }> {
   const started = Date.now();

@@ -8,11 +8,13 @@
 //   - each poison record on the DLQ exactly once, nothing else there (checkDlq);
 //   - each decision published exactly once, every recorded decision published
 //     (checkDecisions);
-//   - each submitted sheet analysed exactly once (checkSheetAnalyses).
+//   - each submitted sheet analysed exactly once (checkSheetAnalyses);
+//   - exactly one ModelUpdated per committed version, versions 1..n per (scope, kind),
+//     nothing left to announce (checkModelUpdates).
 // Each check returns what went wrong (naming the first FIRST ids lost or doubled) and the
 // figures the test writes to test/faults/output/.
 import { DLQ_HEADERS } from '../../src/app/dead-letter.js';
-import type { SheetAnalysed, TrainingRequested } from '../../src/domain/events.js';
+import type { ModelUpdated, SheetAnalysed, TrainingRequested } from '../../src/domain/events.js';
 import type { FaultDeployment } from './fault-deployment.js';
 import type { LoadTruth } from './fault-load.js';
 import { readWholeTopic } from './topic-reader.js';
@@ -29,6 +31,8 @@ export interface SettleState {
   trainerLag: number;
   pendingDecisions: number;
   activeJobs: number;
+  /** Committed versions and rollbacks whose ModelUpdated is not on the topic yet. */
+  unannounced: number;
 }
 
 export interface QuietOptions {
@@ -65,7 +69,7 @@ export async function waitUntilQuiet(deployment: FaultDeployment, options: Quiet
   let lastOutputs = '';
   let lastMoved = started;
   let lastProgress = '';
-  let state: SettleState = { settled: false, gaveUp: null, waitedMs: 0, ingestLag: {}, trainerLag: -1, pendingDecisions: -1, activeJobs: -1 };
+  let state: SettleState = { settled: false, gaveUp: null, waitedMs: 0, ingestLag: {}, trainerLag: -1, pendingDecisions: -1, activeJobs: -1, unannounced: -1 };
   let reported = started;
   for (;;) {
     if (Date.now() - started >= options.settleMs) return { ...state, gaveUp: 'time cap' };
@@ -74,12 +78,13 @@ export async function waitUntilQuiet(deployment: FaultDeployment, options: Quiet
     const trainerLag = await sumLag(deployment, settings.core.groups.trainer, [topics['training-requests']]);
     const pendingDecisions = (await ports.outbox.pending(1000)).length;
     const activeJobs = (await ports.jobs.list({ status: 'queued', limit: 1000 })).length + (await ports.jobs.list({ status: 'running', limit: 1000 })).length;
+    const unannounced = (await ports.announcements.unannounced(1000)).length;
     const outputs = JSON.stringify(await Promise.all([topics.dlq, topics['training-requests'], topics['sheet-analyses'], topics['model-updates']].map((topic) => deployment.endOffset(topic))));
-    state = { settled: false, gaveUp: null, waitedMs: Date.now() - started, ingestLag, trainerLag, pendingDecisions, activeJobs };
-    const progress = JSON.stringify({ ingestLag, trainerLag, pendingDecisions, activeJobs, outputs });
+    state = { settled: false, gaveUp: null, waitedMs: Date.now() - started, ingestLag, trainerLag, pendingDecisions, activeJobs, unannounced };
+    const progress = JSON.stringify({ ingestLag, trainerLag, pendingDecisions, activeJobs, unannounced, outputs });
     if (progress !== lastProgress) lastMoved = Date.now();
     lastProgress = progress;
-    const quiet = Object.values(ingestLag).every((lag) => lag === 0) && trainerLag === 0 && pendingDecisions === 0 && activeJobs === 0 && outputs === lastOutputs;
+    const quiet = Object.values(ingestLag).every((lag) => lag === 0) && trainerLag === 0 && pendingDecisions === 0 && activeJobs === 0 && unannounced === 0 && outputs === lastOutputs;
     lastOutputs = outputs;
     quietPolls = quiet ? quietPolls + 1 : 0;
     if (quietPolls >= quietPollsNeeded) return { ...state, settled: true };
@@ -97,7 +102,7 @@ export function settleProblems(settle: SettleState, deployment: FaultDeployment,
   const lagging = Object.entries(settle.ingestLag).filter(([, lag]) => lag > 0);
   return [
     `not quiet after ${Math.round(settle.waitedMs / 1000)} s (${settle.gaveUp === 'stalled' ? `nothing moved for ${stallMs / 1000} s` : 'time cap'}): ingest lag ${lagging.length === 0 ? '0' : lagging.map(([topic, lag]) => `${topic.replace(deployment.prefix, '')} ${lag}`).join(', ')}; ` +
-      `trainer lag ${settle.trainerLag}; unpublished decisions ${settle.pendingDecisions}; queued or running jobs ${settle.activeJobs}`,
+      `trainer lag ${settle.trainerLag}; unpublished decisions ${settle.pendingDecisions}; queued or running jobs ${settle.activeJobs}; unannounced versions ${settle.unannounced}`,
   ];
 }
 
@@ -131,7 +136,7 @@ export async function checkStored(deployment: FaultDeployment, truth: LoadTruth)
 
 /**
  * Every counter (CounterStore.list()) equals its distinct events. What the ingest role
- * counts today (src/app/ingest-role.ts): forecaster total = the user's transactions;
+ * counts today (src/app/ingest-role.ts): forecaster total = the user's spending transactions (negative amounts);
  * categorizer total = the user's labeled transactions (own category, or a user
  * LabelRecorded for a transaction that exists, counted once whichever comes first);
  * anomaly total = the org's expenses, anomaly sheets = the org's submitted sheets. Org
@@ -142,7 +147,8 @@ export async function checkCounters(deployment: FaultDeployment, truth: LoadTrut
   const add = (key: string) => expected.set(key, (expected.get(key) ?? 0) + 1);
   const userLabels = new Set([...truth.labels.values()].filter((label) => label.scope.type === 'user').map((label) => `${label.scope.id}/${label.itemId}`));
   for (const transaction of truth.transactions.values()) {
-    add(`user:${transaction.userId} forecaster.total`);
+    if (transaction.amount < 0) add(`user:${transaction.userId} forecaster.total`);
+    else expected.set(`user:${transaction.userId} forecaster.total`, expected.get(`user:${transaction.userId} forecaster.total`) ?? 0);
     if (transaction.category !== null || userLabels.has(`${transaction.userId}/${transaction.transactionId}`)) add(`user:${transaction.userId} categorizer.total`);
     else expected.set(`user:${transaction.userId} categorizer.total`, expected.get(`user:${transaction.userId} categorizer.total`) ?? 0);
   }
@@ -213,4 +219,44 @@ export async function checkSheetAnalyses(deployment: FaultDeployment, truth: Loa
   const submitted = new Set([...truth.sheets.values()].map((sheet) => sheet.sheetId));
   const check = exactlyOnce('sheet analyses', submitted, sheetIds);
   return { problems: check.problems, figures: { submitted: submitted.size, analyses: sheetIds.length, lost: check.lost, doubled: check.doubled, unexpected: check.unexpected } };
+}
+
+/**
+ * Announcements (design.md §4, issue 13): exactly one ModelUpdated per committed version
+ * (trained ones, by modelId) and none for a version that is not committed; each (scope,
+ * kind)'s versions are 1..n with no gap or repeat; each training request stored at most one
+ * version; on the topic, a (scope, kind)'s trained versions come in increasing order; and
+ * nothing is left to announce. Rollback announcements are counted apart (`rollbacks`).
+ */
+export async function checkModelUpdates(deployment: FaultDeployment): Promise<CheckResult & { events: ModelUpdated[] }> {
+  const records = await readWholeTopic(deployment.kafka, deployment.topics['model-updates']);
+  const events: ModelUpdated[] = [];
+  for (const record of records) events.push({ ...((await deployment.ports.codec.decode(record.value ?? Buffer.alloc(0))) as ModelUpdated) });
+  const trained = events.filter((event) => !event.requestId.startsWith('rollback:'));
+  const versions = await deployment.ports.registry.list({ limit: 1_000_000 });
+  const check = exactlyOnce('model updates', versions.map((version) => version.modelId), trained.map((event) => event.modelId));
+  const problems = [...check.problems];
+  const byLineage = new Map<string, number[]>();
+  for (const version of versions) byLineage.set(`${version.scope}/${version.kind}`, [...(byLineage.get(`${version.scope}/${version.kind}`) ?? []), version.version]);
+  const gaps = [...byLineage].filter(([, numbers]) => numbers.sort((a, b) => a - b).some((number, index) => number !== index + 1)).map(([lineage, numbers]) => `${lineage} ${numbers.join(',')}`);
+  if (gaps.length > 0) problems.push(`${gaps.length} (scope, kind) whose versions are not 1..n (first ${FIRST}: ${gaps.slice(0, FIRST).join('; ')})`);
+  const perRequest = new Map<string, number>();
+  for (const version of versions) perRequest.set(version.requestId, (perRequest.get(version.requestId) ?? 0) + 1);
+  const twice = [...perRequest].filter(([, count]) => count > 1).map(([requestId]) => requestId);
+  if (twice.length > 0) problems.push(`${twice.length} training requests stored more than one version (first ${FIRST}: ${twice.slice(0, FIRST).join(', ')})`);
+  const lastSeen = new Map<string, number>();
+  const backwards: string[] = [];
+  for (const event of trained) {
+    const lineage = `${event.scope}/${event.modelKind}`;
+    if ((lastSeen.get(lineage) ?? 0) >= event.version) backwards.push(`${lineage} v${event.version} after v${lastSeen.get(lineage) ?? 0}`);
+    lastSeen.set(lineage, Math.max(lastSeen.get(lineage) ?? 0, event.version));
+  }
+  if (backwards.length > 0) problems.push(`${backwards.length} ModelUpdated out of version order on the topic (first ${FIRST}: ${backwards.slice(0, FIRST).join('; ')})`);
+  const left = await deployment.ports.announcements.unannounced(1000);
+  if (left.length > 0) problems.push(`${left.length} versions or rollbacks never announced (first ${FIRST}: ${left.slice(0, FIRST).map((entry) => entry.announcementId).join(', ')})`);
+  return {
+    problems,
+    events,
+    figures: { versions: versions.length, lineages: byLineage.size, announced: trained.length, rollbacks: events.length - trained.length, lost: check.lost, doubled: check.doubled, unexpected: check.unexpected },
+  };
 }

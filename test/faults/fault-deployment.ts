@@ -6,6 +6,7 @@
 // deployment is given, so the test and the processes read the very same settings.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 import { Kafka, logLevel } from 'kafkajs';
@@ -128,4 +129,13 @@ export async function freshDeployment(label: string): Promise<FaultDeployment> {
       await mongo.close();
     },
   };
+}
+
+/** A TCP port free right now on 127.0.0.1, for a relearn process's API. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

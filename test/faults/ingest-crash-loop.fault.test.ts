@@ -30,7 +30,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SeededRandom } from '../../src/simulate/index.js';
-import { checkCounters, checkDecisions, checkDlq, checkSheetAnalyses, checkStored, settleProblems, waitUntilQuiet, type SettleState } from './exactly-once-checks.js';
+import { checkCounters, checkDecisions, checkDlq, checkModelUpdates, checkSheetAnalyses, checkStored, settleProblems, waitUntilQuiet, type SettleState } from './exactly-once-checks.js';
 import { freshDeployment, REPO_ROOT, type FaultDeployment } from './fault-deployment.js';
 import { FaultLoad, type LoadOptions, type LoadTruth } from './fault-load.js';
 import { ProcessSupervisor, type Exit } from './process-supervisor.js';
@@ -207,6 +207,12 @@ describe('ingest role killed with SIGKILL every 12–18 s under load', () => {
   it('analyses each submitted sheet exactly once (sheet-analyses topic)', async () => {
     const check = await checkSheetAnalyses(run, truth);
     figures.sheetAnalyses = check.figures;
+    expect(check.problems, check.problems.join('; ')).toEqual([]);
+  });
+
+  it('announces each committed version exactly once (model-updates topic, ModelRegistry)', async () => {
+    const check = await checkModelUpdates(run);
+    figures.modelUpdates = check.figures;
     expect(check.problems, check.problems.join('; ')).toEqual([]);
   });
 

@@ -52,6 +52,11 @@ export class ProcessSupervisor {
 
   constructor(private readonly options: SupervisorOptions) {}
 
+  /** The running incarnation's process id (to freeze it with SIGSTOP), if one runs. */
+  get pid(): number | undefined {
+    return this.current?.child.pid;
+  }
+
   get starts(): number {
     return this.incarnations;
   }

@@ -9,10 +9,13 @@ import type {
   EventSubscription,
   OutgoingRecord,
   PartitionLag,
+  PublishedLog,
 } from '../../ports/event-bus.js';
 import { DEFAULT_HANDLER_RETRY, type HandlerRetryOptions } from './handler-retry-delay.js';
 import type { KafkaBusEventListener } from './kafka-bus-events.js';
 import { adapterLogger, kafkaLogCreator, kafkajsLogLevel, stderrJsonWriter, type KafkaLogLevel, type KafkaLogWriter } from './kafka-log-creator.js';
+import { KafkaPublishedLog } from './kafka-published-log.js';
+import { DEFAULT_DELIVERY_TIMEOUT_MS, producerNeedsReplacing, producerRetryOptions } from './producer-delivery.js';
 import { KafkaSubscription } from './kafka-subscription.js';
 
 export interface KafkaSaslCredentials {
@@ -40,6 +43,13 @@ export interface KafkaEventBusOptions {
   maxRecordsPerCommit?: number;
   /** How long the broker may hold a fetch when there is nothing to read; default 500 ms (Java's fetch.max.wait.ms). */
   maxWaitTimeInMs?: number;
+  /**
+   * The longest a send may take, retries included, before it rejects (retriable) and its
+   * producer is replaced; default 20 s (Java's delivery.timeout.ms is 120 s: shorter here
+   * because the relays' claims must outlast a send, and a claim is how long a dead relay's
+   * record waits). kafkajs's retries are sized to end about then (producer-delivery.ts).
+   */
+  deliveryTimeoutMs?: number;
 }
 
 const HEARTBEAT_INTERVAL_MS = 3_000;
@@ -72,12 +82,16 @@ function isPermanentSendError(error: unknown): boolean {
  * can neither duplicate nor reorder), one consumer-group member per subscription committing
  * only what its handler finished, and the admin client for lag and topic management.
  */
-export class KafkaEventBus implements EventSource, EventSink, ConsumerLagProbe {
+export class KafkaEventBus implements EventSource, EventSink, ConsumerLagProbe, PublishedLog {
   private readonly kafka: Kafka;
   private readonly log: ReturnType<typeof adapterLogger>;
   private readonly subscriptions = new Set<KafkaSubscription>();
   private producerReady: Promise<Producer> | undefined;
+  /** Sends not yet settled, per producer (a retired producer is disconnected when it has none). */
+  private readonly sendsInFlight = new Map<Producer, number>();
+  private readonly retiredProducers = new Set<Producer>();
   private adminReady: Promise<Admin> | undefined;
+  private readonly readBack: KafkaPublishedLog;
 
   constructor(private readonly options: KafkaEventBusOptions) {
     const level = options.logLevel ?? 'warn';
@@ -92,6 +106,15 @@ export class KafkaEventBus implements EventSource, EventSink, ConsumerLagProbe {
     if (options.sasl) config.sasl = saslOptions(options.sasl);
     this.kafka = new Kafka(config);
     this.log = adapterLogger(level, write);
+    this.readBack = new KafkaPublishedLog(this.kafka, () => this.admin());
+  }
+
+  markFor(topic: string, key: string): Promise<string> {
+    return this.readBack.markFor(topic, key);
+  }
+
+  published(topic: string, records: readonly { key: string; logMark: string; outboxId: string }[]): Promise<Set<string>> {
+    return this.readBack.published(topic, records);
   }
 
   /** Connects the producer, so a wrong address or credential fails at start-up rather than on the first send. */
@@ -115,8 +138,11 @@ export class KafkaEventBus implements EventSource, EventSink, ConsumerLagProbe {
   private producer(): Promise<Producer> {
     this.producerReady ??= this.connected(
       this.kafka.producer({
+        // Idempotence as kafkajs intends it: acks=all (send), one request in flight, so a
+        // retry can neither duplicate nor reorder; every retry field set (producer-delivery.ts).
         idempotent: true,
         maxInFlightRequests: 1,
+        retry: producerRetryOptions(this.options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS),
         allowAutoTopicCreation: false,
         // Java's partitioner (murmur2): a key lands on the partition any other client would choose.
         createPartitioner: Partitioners.DefaultPartitioner,
@@ -126,6 +152,23 @@ export class KafkaEventBus implements EventSource, EventSink, ConsumerLagProbe {
       },
     );
     return this.producerReady;
+  }
+
+  /**
+   * Forgets a producer that cannot be trusted to send again (the next send builds a new
+   * one) and disconnects it once none of its sends is still in flight: an abandoned send is
+   * left to end by itself (its retries are bounded), so kafkajs does not reconnect it.
+   */
+  private retireProducer(ready: Promise<Producer>, producer: Producer): void {
+    if (this.producerReady === ready) this.producerReady = undefined;
+    this.retiredProducers.add(producer);
+    this.disconnectIfIdle(producer);
+  }
+
+  private disconnectIfIdle(producer: Producer): void {
+    if (!this.retiredProducers.has(producer) || (this.sendsInFlight.get(producer) ?? 0) > 0) return;
+    this.retiredProducers.delete(producer);
+    producer.disconnect().catch(() => undefined);
   }
 
   /** Connects a client once; a failed attempt is forgotten so the next call tries again. */
@@ -144,19 +187,50 @@ export class KafkaEventBus implements EventSource, EventSink, ConsumerLagProbe {
 
   async send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const producer = await this.producer();
-    try {
-      await producer.send({
+    let ready = this.producer();
+    let producer = await ready;
+    if (this.retiredProducers.has(producer)) {
+      // Retired by a concurrent send while this one waited for it.
+      ready = this.producer();
+      producer = await ready;
+    }
+    const deliveryTimeoutMs = this.options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+    this.sendsInFlight.set(producer, (this.sendsInFlight.get(producer) ?? 0) + 1);
+    const settled = producer
+      .send({
         topic,
         acks: -1,
         messages: records.map((record) => ({ key: record.key, value: record.value, ...(record.headers === undefined ? {} : { headers: record.headers }) })),
+      })
+      .then(
+        () => ({ error: undefined }),
+        (error: unknown) => ({ error: error ?? new Error('unknown send failure') }),
+      )
+      .finally(() => {
+        const left = (this.sendsInFlight.get(producer) ?? 1) - 1;
+        if (left > 0) this.sendsInFlight.set(producer, left);
+        else this.sendsInFlight.delete(producer);
+        this.disconnectIfIdle(producer);
       });
-    } catch (error) {
-      throw new RelearnError('UNAVAILABLE', `Kafka did not acknowledge ${records.length} record(s) to ${topic}: ${(error as Error).message}`, {
-        retriable: !isPermanentSendError(error),
-        cause: error,
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), deliveryTimeoutMs);
+    });
+    const outcome = await Promise.race([settled, deadline]).finally(() => clearTimeout(timer));
+    if (outcome === 'timeout') {
+      // Whether the records landed is unknown: a new producer (a new producer id) sends the retry.
+      this.retireProducer(ready, producer);
+      throw new RelearnError('UNAVAILABLE', `Kafka did not acknowledge ${records.length} record(s) to ${topic} within the delivery timeout of ${deliveryTimeoutMs} ms`, {
+        retriable: true,
       });
     }
+    const { error } = outcome;
+    if (error === undefined) return;
+    if (producerNeedsReplacing(error)) this.retireProducer(ready, producer);
+    throw new RelearnError('UNAVAILABLE', `Kafka did not acknowledge ${records.length} record(s) to ${topic}: ${(error as Error).message}`, {
+      retriable: !isPermanentSendError(error),
+      cause: error,
+    });
   }
 
   async subscribe(options: { groupId: string; topics: readonly string[]; fromBeginning?: boolean }, handler: BatchHandler): Promise<EventSubscription> {

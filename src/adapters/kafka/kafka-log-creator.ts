@@ -74,8 +74,12 @@ function protocolMessageLevels(): ReadonlyMap<string, KafkaLogLevel> {
 
 const PROTOCOL_MESSAGE_LEVELS = protocolMessageLevels();
 
-/** Messages kafkajs logs as warnings during normal group membership changes. */
-const ROUTINE_MESSAGES: readonly RegExp[] = [/^The group is rebalancing, re-joining$/];
+/**
+ * Messages kafkajs logs as warnings during normal group membership changes, and at every
+ * producer creation: relearn bounds the idempotent producer's retries by its delivery
+ * timeout on purpose and replaces a producer that gave up (producer-delivery.ts).
+ */
+const ROUTINE_MESSAGES: readonly RegExp[] = [/^The group is rebalancing, re-joining$/, /^Limiting retries for the idempotent producer may invalidate EoS guarantees$/];
 
 function atMost(level: KafkaLogLevel, cap: KafkaLogLevel | undefined): KafkaLogLevel {
   return cap !== undefined && LEVEL_RANK[cap] > LEVEL_RANK[level] ? cap : level;

@@ -1,12 +1,12 @@
 import type { Decision } from '../../domain/decision.js';
 import type { ModelKind } from '../../domain/model-kind.js';
 import type { Scope } from '../../domain/scope.js';
-import type { DecisionOutbox } from '../../ports/decision-outbox.js';
+import type { DecisionOutbox, PublicationClaim } from '../../ports/decision-outbox.js';
 
 export class MemoryDecisionOutbox implements DecisionOutbox {
   /** Insertion order is decision order. */
   private readonly decisions = new Map<string, Decision>();
-  private readonly publishLeases = new Map<string, number>();
+  private readonly claims = new Map<string, PublicationClaim & { until: number }>();
 
   async recordMany(decisions: readonly Decision[]): Promise<number> {
     let recorded = 0;
@@ -14,11 +14,13 @@ export class MemoryDecisionOutbox implements DecisionOutbox {
     return recorded;
   }
 
-  claimPublication(decisionId: string, now: number, leaseMs: number): Promise<boolean> {
+  claimPublication(decisionId: string, now: number, leaseMs: number): Promise<PublicationClaim | null> {
     const decision = this.decisions.get(decisionId);
-    if (decision === undefined || decision.publishedAt !== null || (this.publishLeases.get(decisionId) ?? Number.NEGATIVE_INFINITY) > now) return Promise.resolve(false);
-    this.publishLeases.set(decisionId, now + leaseMs);
-    return Promise.resolve(true);
+    const earlier = this.claims.get(decisionId);
+    if (decision === undefined || decision.publishedAt !== null || (earlier?.until ?? Number.NEGATIVE_INFINITY) > now) return Promise.resolve(null);
+    const claim = { until: now + leaseMs, firstClaimedAt: earlier?.firstClaimedAt ?? now, attempts: (earlier?.attempts ?? 0) + 1 };
+    this.claims.set(decisionId, claim);
+    return Promise.resolve({ firstClaimedAt: claim.firstClaimedAt, attempts: claim.attempts });
   }
 
   record(decision: Decision): Promise<boolean> {
@@ -28,7 +30,8 @@ export class MemoryDecisionOutbox implements DecisionOutbox {
   }
 
   releasePublication(decisionId: string): Promise<void> {
-    this.publishLeases.delete(decisionId);
+    const claim = this.claims.get(decisionId);
+    if (claim !== undefined) this.claims.set(decisionId, { ...claim, until: Number.NEGATIVE_INFINITY });
     return Promise.resolve();
   }
 

@@ -7,7 +7,9 @@ import type {
   OutgoingRecord,
   PartitionLag,
   ConsumerLagProbe,
+  PublishedLog,
 } from '../../ports/event-bus.js';
+import { OUTBOX_ID_HEADER, timeOfMark } from '../../ports/event-bus.js';
 
 interface StoredRecord {
   key: string | null;
@@ -32,7 +34,7 @@ function partitionFor(key: string | null, partitions: number, roundRobin: number
  * embedded mode's Kafka. One member per group; batches are delivered one partition at a
  * time in a fixed order so an embedded run is reproducible.
  */
-export class MemoryEventBus implements EventSink, EventSource, ConsumerLagProbe {
+export class MemoryEventBus implements EventSink, EventSource, ConsumerLagProbe, PublishedLog {
   private readonly logs = new Map<string, StoredRecord[][]>();
   private readonly committed = new Map<string, number>();
   private readonly wakeups = new Set<() => void>();
@@ -65,6 +67,24 @@ export class MemoryEventBus implements EventSink, EventSource, ConsumerLagProbe 
     }
     for (const wake of this.wakeups) wake();
     return Promise.resolve();
+  }
+
+  markFor(topic: string, key: string): Promise<string> {
+    const log = this.partitions(topic);
+    const partition = partitionFor(key, log.length, 0);
+    return Promise.resolve(`${partition}:${log[partition]?.length ?? 0}`);
+  }
+
+  published(topic: string, records: readonly { key: string; logMark: string; outboxId: string }[]): Promise<Set<string>> {
+    const log = this.partitions(topic);
+    const found = new Set<string>();
+    for (const { key, logMark, outboxId } of records) {
+      const since = timeOfMark(logMark);
+      const [partition, offset] = since === undefined ? logMark.split(':').map(Number) : [partitionFor(key, log.length, 0), 0];
+      const rows = (log[partition ?? -1] ?? []).slice(offset).filter((row) => since === undefined || row.timestamp >= since);
+      if (rows.some((row) => row.headers[OUTBOX_ID_HEADER] === outboxId)) found.add(outboxId);
+    }
+    return Promise.resolve(found);
   }
 
   /** Every record of a topic, for inspection (the DLQ, published outputs). */

@@ -1,7 +1,7 @@
 import type { TrainingRequested } from '../../domain/events.js';
 import type { ModelKind } from '../../domain/model-kind.js';
 import type { Scope } from '../../domain/scope.js';
-import { queuedJob, type JobLease, type JobQueue, type JobResult, type JobStatus, type TrainingJob } from '../../ports/job-queue.js';
+import { exhaustedLeaseError, queuedJob, type JobLease, type JobQueue, type JobResult, type JobStatus, type TrainingJob } from '../../ports/job-queue.js';
 
 function isLive(job: TrainingJob, now: number): boolean {
   return job.status === 'running' && job.leaseExpiresAt !== null && job.leaseExpiresAt > now;
@@ -22,7 +22,7 @@ export class MemoryJobQueue implements JobQueue {
     for (const job of this.jobs.values()) if (isLive(job, now)) busy.add(`${job.scope}|${job.kind}`);
     let best: TrainingJob | undefined;
     for (const job of this.jobs.values()) {
-      const leasable = job.status === 'queued' || (job.status === 'running' && !isLive(job, now));
+      const leasable = job.status === 'queued' || (job.status === 'running' && !isLive(job, now) && job.attempts < job.maxAttempts);
       if (!leasable || busy.has(`${job.scope}|${job.kind}`)) continue;
       if (best === undefined || job.priority > best.priority || (job.priority === best.priority && job.createdAt < best.createdAt)) best = job;
     }
@@ -81,6 +81,33 @@ export class MemoryJobQueue implements JobQueue {
       job.finishedAt = now;
     }
     return Promise.resolve(true);
+  }
+
+  release(lease: JobLease, _now: number): Promise<boolean> {
+    const job = this.held(lease);
+    if (job === undefined) return Promise.resolve(false);
+    job.status = 'queued';
+    job.stage = 'queued';
+    job.progress = 0;
+    job.attempts = Math.max(0, job.attempts - 1);
+    job.leaseOwner = null;
+    job.leaseExpiresAt = null;
+    return Promise.resolve(true);
+  }
+
+  failExhausted(now: number): Promise<TrainingJob[]> {
+    const failed: TrainingJob[] = [];
+    for (const job of this.jobs.values()) {
+      if (job.status !== 'running' || isLive(job, now) || job.attempts < job.maxAttempts) continue;
+      job.status = 'failed';
+      job.stage = 'failed';
+      job.error = exhaustedLeaseError(job.attempts);
+      job.finishedAt = now;
+      job.leaseExpiresAt = null;
+      job.leaseOwner = null;
+      failed.push(structuredClone(job));
+    }
+    return Promise.resolve(failed);
   }
 
   cancel(jobId: string, now: number): Promise<boolean> {

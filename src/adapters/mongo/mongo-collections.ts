@@ -12,6 +12,8 @@ export const MONGO_COLLECTIONS = {
   jobLocks: 'job_locks',
   lineages: 'model_lineages',
   models: 'models',
+  /** Lineages that may have a ModelUpdated to publish: what the announcement relay's sweep reads. */
+  announcementIntents: 'announcement_intents',
   /** GridFS bucket name: its files and chunks live in `model_artifacts.files` / `.chunks`. */
   artifactFiles: 'model_artifacts',
   sequences: 'sequences',

@@ -3,7 +3,7 @@ import { MongoBulkWriteError, type Collection, type Db, type Filter } from 'mong
 import type { Decision } from '../../domain/decision.js';
 import type { ModelKind } from '../../domain/model-kind.js';
 import type { Scope } from '../../domain/scope.js';
-import type { DecisionOutbox } from '../../ports/decision-outbox.js';
+import type { DecisionOutbox, PublicationClaim } from '../../ports/decision-outbox.js';
 import { isDuplicateKeyError } from './is-duplicate-key-error.js';
 import { MONGO_COLLECTIONS } from './mongo-collections.js';
 import { nextSequence } from './next-sequence.js';
@@ -14,9 +14,12 @@ interface DecisionDocument extends Omit<Decision, 'decisionId'>, Revisioned {
   seq: number;
   /** Until when a relay holds it for publishing; 0 when none does. */
   publishLease?: number;
+  /** When the first relay claimed it, and how many claims there were. */
+  firstClaimedAt?: number;
+  publishAttempts?: number;
 }
 
-function toDecision({ _id, seq: _seq, publishLease: _lease, rev: _rev, revs: _revs, cas: _cas, ...rest }: DecisionDocument): Decision {
+function toDecision({ _id, seq: _seq, publishLease: _lease, firstClaimedAt: _first, publishAttempts: _attempts, rev: _rev, revs: _revs, cas: _cas, ...rest }: DecisionDocument): Decision {
   return { decisionId: _id, ...rest };
 }
 
@@ -62,8 +65,14 @@ export class MongoDecisionOutbox implements DecisionOutbox {
     }
   }
 
-  async claimPublication(decisionId: string, now: number, leaseMs: number): Promise<boolean> {
-    return changeDocument(this.decisions, decisionId, (current) => (current.publishedAt !== null || (current.publishLease ?? 0) > now ? null : { ...current, publishLease: now + leaseMs }));
+  async claimPublication(decisionId: string, now: number, leaseMs: number): Promise<PublicationClaim | null> {
+    let claim: PublicationClaim | null = null;
+    const landed = await changeDocument(this.decisions, decisionId, (current) => {
+      if (current.publishedAt !== null || (current.publishLease ?? 0) > now) return null;
+      claim = { firstClaimedAt: current.firstClaimedAt ?? now, attempts: (current.publishAttempts ?? 0) + 1 };
+      return { ...current, publishLease: now + leaseMs, firstClaimedAt: claim.firstClaimedAt, publishAttempts: claim.attempts };
+    });
+    return landed ? claim : null;
   }
 
   async releasePublication(decisionId: string): Promise<void> {

@@ -38,5 +38,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
     c(MONGO_COLLECTIONS.jobLocks).createIndex({ leaseExpiresAt: 1 }),
     c(MONGO_COLLECTIONS.models).createIndex({ scope: 1, kind: 1, version: 1 }, { unique: true }),
     c(MONGO_COLLECTIONS.models).createIndex({ trainedAt: -1, version: -1 }),
+    c(MONGO_COLLECTIONS.models).createIndex({ cas: 1 }, { unique: true, sparse: true }),
+    c(MONGO_COLLECTIONS.lineages).createIndex({ cas: 1 }, { unique: true, sparse: true }),
+    c(MONGO_COLLECTIONS.announcementIntents).createIndex({ cas: 1 }, { unique: true }),
   ]);
 }

@@ -3,7 +3,7 @@ import type { Collection, Db, Filter } from 'mongodb';
 import type { TrainingRequested } from '../../domain/events.js';
 import type { ModelKind } from '../../domain/model-kind.js';
 import type { Scope } from '../../domain/scope.js';
-import { queuedJob, type JobLease, type JobQueue, type JobResult, type JobStatus, type TrainingJob } from '../../ports/job-queue.js';
+import { exhaustedLeaseError, queuedJob, type JobLease, type JobQueue, type JobResult, type JobStatus, type TrainingJob } from '../../ports/job-queue.js';
 import { isDuplicateKeyError } from './is-duplicate-key-error.js';
 import { MONGO_COLLECTIONS } from './mongo-collections.js';
 import { nextSequence } from './next-sequence.js';
@@ -72,13 +72,7 @@ export class MongoJobQueue implements JobQueue {
     for (;;) {
       const busy = await this.locks.find({ leaseExpiresAt: { $gt: now } }, { projection: { _id: 1 } }).toArray();
       const excluded = [...busy.map((lock) => lock._id), ...skipped];
-      const candidate = await this.jobs.findOne(
-        {
-          groupKey: { $nin: excluded },
-          $or: [{ status: 'queued' }, { status: 'running', leaseExpiresAt: { $lte: now } }],
-        },
-        { sort: { priority: -1, createdAt: 1, seq: 1 } },
-      );
+      const candidate = await this.firstLeasable(excluded, now);
       if (candidate === null) return null;
       const token = await nextSequence(this.db, FENCING_SEQUENCE);
       if (!(await this.takeLock(candidate, token, now, now + leaseMs))) {
@@ -103,6 +97,31 @@ export class MongoJobQueue implements JobQueue {
       if (leased !== null) return { job: toJob(leased), token };
       // Another leaser changed the job between the read and the update: give the slot back and look again.
       await this.releaseLock(candidate.groupKey, token);
+    }
+  }
+
+  /**
+   * The first job in lease order that is queued, or running with an expired lease and
+   * attempts left. An expired job with none left is passed over (failExhausted fails it);
+   * the check is made on the documents read, not in the filter, so the query keeps the
+   * shape every server runs ($expr comparing two fields is not needed).
+   */
+  private async firstLeasable(excludedGroups: readonly string[], now: number): Promise<JobDocument | null> {
+    const cursor = this.jobs.find(
+      {
+        groupKey: { $nin: [...excludedGroups] },
+        $or: [{ status: 'queued' }, { status: 'running', leaseExpiresAt: { $lte: now } }],
+      },
+      { sort: { priority: -1, createdAt: 1, seq: 1 } },
+    );
+    try {
+      for await (const job of cursor) {
+        if (job.status === 'running' && job.attempts >= job.maxAttempts) continue;
+        return job;
+      }
+      return null;
+    } finally {
+      await cursor.close();
     }
   }
 
@@ -162,6 +181,36 @@ export class MongoJobQueue implements JobQueue {
     if (updated.matchedCount === 0) return false;
     await this.releaseLock(held.groupKey, lease.token);
     return true;
+  }
+
+  async release(lease: JobLease, _now: number): Promise<boolean> {
+    // While this token holds the job nobody else can change its attempts: the decrement is this lease's own.
+    const updated = await this.jobs.updateOne(this.heldFilter(lease), {
+      $set: { status: 'queued', stage: 'queued', progress: 0, leaseOwner: null, leaseExpiresAt: null },
+      $inc: { attempts: -1 },
+    });
+    if (updated.matchedCount === 0) return false;
+    await this.releaseLock(groupKeyOf(lease.job.scope, lease.job.kind), lease.token);
+    return true;
+  }
+
+  async failExhausted(now: number): Promise<TrainingJob[]> {
+    // A scan of the running jobs, as `lease` does: the queue is small and this runs once per poll.
+    const expired = await this.jobs.find({ status: 'running', leaseExpiresAt: { $lte: now } }).toArray();
+    const failed: TrainingJob[] = [];
+    for (const job of expired) {
+      if (job.attempts < job.maxAttempts) continue;
+      // Guarded by the token and the expiry read: a holder that heartbeats first keeps its job.
+      const updated = await this.jobs.findOneAndUpdate(
+        { _id: job._id, status: 'running', fencingToken: job.fencingToken, leaseExpiresAt: { $lte: now } },
+        { $set: { status: 'failed', stage: 'failed', error: exhaustedLeaseError(job.attempts), finishedAt: now, leaseExpiresAt: null, leaseOwner: null } },
+        { returnDocument: 'after' },
+      );
+      if (updated === null) continue;
+      await this.releaseLock(job.groupKey, job.fencingToken);
+      failed.push(toJob(updated));
+    }
+    return failed;
   }
 
   async cancel(jobId: string, now: number): Promise<boolean> {

@@ -10,7 +10,8 @@ import { modelVersionSchema } from '../schemas/resource-schemas.js';
 
 const rollbackBodySchema = z
   .strictObject({
-    toVersion: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Default: the champion before the current one' }),
+    toVersion: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Default: undo the newest promotion by training (serve the champion before it)' }),
+    force: z.boolean().optional().meta({ description: 'Allow a version the promotion gate rejected' }),
   })
   .optional();
 
@@ -82,13 +83,18 @@ export function modelRoutes(deps: ApiDeps): ApiRoute[] {
       method: 'POST',
       url: '/api/v1/models/:scope/:kind/rollback',
       operationId: 'rollbackModel',
-      summary: 'Make an earlier version the champion',
+      summary: 'Make an earlier version the champion (idempotent: a retry changes nothing)',
       tag: 'models',
       access: 'write',
       params: scopeKindParamsSchema,
       body: rollbackBodySchema,
       errors: [404, 409],
-      responses: { 200: { description: 'The champion moved', schema: z.object({ from: z.number().int(), to: z.number().int() }) } },
+      responses: {
+        200: {
+          description: 'The champion is `to` (changed: false when it already was: a retried rollback moves nothing and announces nothing)',
+          schema: z.object({ from: z.number().int(), to: z.number().int(), changed: z.boolean() }),
+        },
+      },
       handle: async ({ params, body }, request) => {
         const { scope, kind } = params;
         const toVersion = body?.toVersion;
@@ -96,15 +102,14 @@ export function modelRoutes(deps: ApiDeps): ApiRoute[] {
         if (toVersion !== undefined && (await deps.registry.get(scope, kind, toVersion)) === null) {
           throw notFound(`${scope} has no ${kind} version ${toVersion}`, 'toVersion');
         }
-        const champion = await deps.registry.champion(scope, kind);
-        if (champion !== null && champion.version === toVersion) throw conflict(`version ${toVersion} is the champion already`, 'toVersion');
         try {
-          const moved = await deps.rollback.rollback(scope, kind, toVersion);
-          request.log.info({ scope, kind, from: moved.from, to: moved.to }, 'champion rolled back');
+          const moved = await deps.rollback.rollback(scope, kind, { ...(toVersion === undefined ? {} : { toVersion }), ...(body?.force === true ? { force: true } : {}) });
+          if (moved.changed) request.log.info({ scope, kind, from: moved.from, to: moved.to }, 'champion rolled back');
           return moved;
         } catch (error) {
           // The registry's NOT_FOUND here means the lineage exists but has no earlier champion.
           if (isRelearnError(error, 'NOT_FOUND')) throw conflict(`nothing to roll back to: ${error.message}`, toVersion === undefined ? null : 'toVersion');
+          if (isRelearnError(error, 'INVALID_ARGUMENT')) throw conflict(error.message, 'toVersion');
           throw error;
         }
       },

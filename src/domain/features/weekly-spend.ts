@@ -20,8 +20,18 @@ export interface WeeklySpend {
   series: Record<string, number[]>;
 }
 
+/**
+ * Whether a transaction is spending, the only rows the forecaster learns from: a negative
+ * amount (the contract's sign convention: money out is negative). The policy counts these
+ * rows, so a user whose transactions are all income or refunds is never decided a
+ * forecaster it cannot train.
+ */
+export function isSpending(row: Pick<TransactionRecorded, 'amount'>): boolean {
+  return row.amount < 0;
+}
+
 export function weeklySpend(rows: readonly (Pick<TransactionRecorded, 'occurredAt' | 'amount'> & { label: string | null })[], untilWeek?: number): WeeklySpend {
-  const spending = rows.filter((row) => row.amount < 0);
+  const spending = rows.filter(isSpending);
   if (spending.length === 0) return { firstWeek: 0, weeks: 0, series: {} };
   let firstWeek = Number.POSITIVE_INFINITY;
   let lastWeek = Number.NEGATIVE_INFINITY;

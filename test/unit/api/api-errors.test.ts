@@ -121,6 +121,8 @@ describe('400: the field and what was expected', () => {
     { name: 'a hyperparameter out of range', body: { all: true, kind: 'categorizer', hyperparameters: { maxDepth: 65 } }, field: 'hyperparameters.maxDepth', expect: /<=64/ },
     { name: 'a hyperparameter of the wrong type', body: { all: true, kind: 'anomaly', hyperparameters: { contamination: 'high' } }, field: 'hyperparameters.contamination' },
     { name: 'a hyperparameter the engine does not have', body: { all: true, kind: 'anomaly', hyperparameters: { maxDepth: 5 } }, field: 'hyperparameters.maxDepth', expect: /unknown body field/ },
+    { name: 'more trees than one training may grow in its time limit', body: { all: true, kind: 'categorizer', hyperparameters: { nTrees: 2001 } }, field: 'hyperparameters.nTrees', expect: /<=2000/ },
+    { name: 'a sample size above its bound', body: { all: true, kind: 'anomaly', hyperparameters: { sampleSize: 4097 } }, field: 'hyperparameters.sampleSize', expect: /<=4096/ },
     { name: 'contamination above 0.5', body: { all: true, kind: 'anomaly', hyperparameters: { contamination: 0.6 } }, field: 'hyperparameters.contamination' },
     { name: 'a forecaster hyperparameter (it reads none)', body: { scope: 'user:u-0001', kind: 'forecaster', hyperparameters: { seasonLength: 4 } }, field: 'hyperparameters.seasonLength', expect: /unknown body field/ },
   ];
@@ -218,9 +220,24 @@ describe('409 when the state does not allow it', () => {
     expect((await api.ports.jobs.get(done.jobId))?.status).toBe('succeeded');
   });
 
-  it('refuses a rollback to the champion itself', async () => {
+  it('answers a rollback to the champion itself with nothing changed (a retried rollback is harmless)', async () => {
     const champion = await api.ports.registry.champion('user:u-0002', 'categorizer');
-    expectError(await api.post(`/api/v1/models/${path('user:u-0002', 'categorizer')}/rollback`, { toVersion: champion?.version }), 409, 'conflict', 'toVersion');
+    const before = await api.ports.announcements.unannounced(1_000);
+    const answer = await api.post(`/api/v1/models/${path('user:u-0002', 'categorizer')}/rollback`, { toVersion: champion?.version });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json()).toMatchObject({ to: champion?.version, changed: false });
+    expect(await api.ports.announcements.unannounced(1_000)).toEqual(before);
+  });
+
+  it('refuses a rollback to a version the gate rejected unless forced, naming toVersion', async () => {
+    const rejected = (await api.ports.registry.list({ limit: 10_000 })).find((version) => !version.promoted);
+    if (rejected === undefined) throw new Error('the run has no version the gate rejected');
+    const url = `/api/v1/models/${path(rejected.scope, rejected.kind)}/rollback`;
+    expectError(await api.post(url, { toVersion: rejected.version }), 409, 'conflict', 'toVersion');
+    const forced = await api.post(url, { toVersion: rejected.version, force: true });
+    expect(forced.statusCode).toBe(200);
+    expect(forced.json()).toMatchObject({ to: rejected.version, changed: true });
+    expect((await api.ports.registry.champion(rejected.scope, rejected.kind))?.version).toBe(rejected.version);
   });
 
   it('refuses a rollback when no earlier champion exists', async () => {

@@ -4,6 +4,7 @@ import { Decider } from '../../../src/app/decider.js';
 import { runEmbedded } from '../../../src/app/embedded-run.js';
 import type { EmbeddedPorts } from '../../../src/app/composition-root.js';
 import type { RelearnConfig } from '../../../src/config/relearn-config.js';
+import { AnnouncementRelay } from '../../../src/app/announcement-relay.js';
 import { ChampionRollback } from '../../../src/app/champion-rollback.js';
 import { OutputCodecs } from '../../../src/app/event-codecs.js';
 import { TrainingControl } from '../../../src/app/training-control.js';
@@ -47,11 +48,12 @@ export function apiOverPorts(ports: EmbeddedPorts, config: RelearnConfig, overri
   const recorded: Decision[] = [];
   const decider = new Decider({ counters: ports.counters, outbox: ports.outbox, registry: ports.registry, clock: ports.clock, config, onRecorded: (decisions) => recorded.push(...decisions) });
   const metrics = overrides.metrics ?? new RelearnMetrics({ jobs: ports.jobs, registry: ports.registry, lagProbe: ports.bus, defaultMetrics: false });
+  const relay = new AnnouncementRelay({ outbox: ports.announcements, registry: ports.registry, sink: ports.sink, log: ports.log, codecs: new OutputCodecs(ports.codec, config.topics), topics: config.topics, clock: ports.clock });
   const readiness = { report: { ready: true, checks: { kafka: { ok: true }, mongodb: { ok: true } } } as ReadinessReport };
   const deps: ApiDeps = {
     ...apiStores(ports),
     control: new TrainingControl({ decider, counters: ports.counters, registry: ports.registry, clock: ports.clock }),
-    rollback: new ChampionRollback({ registry: ports.registry, sink: ports.sink, codecs: new OutputCodecs(ports.codec, config.topics), topics: config.topics, clock: ports.clock }),
+    rollback: new ChampionRollback({ registry: ports.registry, clock: ports.clock, announce: () => relay.kick() }),
     readiness: () => Promise.resolve(readiness.report),
     tokens: [
       { token: READ_TOKEN, access: 'read' },

@@ -115,15 +115,20 @@ describe('rollback, cancel and retry', () => {
 
     const back = await api.post(url);
     expect(back.statusCode, back.body).toBe(200);
-    const { from, to } = documentedBody(api.routes, 'rollbackModel', back) as { from: number; to: number };
+    const { from, to, changed } = documentedBody(api.routes, 'rollbackModel', back) as { from: number; to: number; changed: boolean };
+    expect(changed).toBe(true);
+    // A client's retry changes nothing: the same answer, no toggle back.
+    expect((await api.post(url)).json()).toEqual({ from, to, changed: false });
     expect(from).toBe(current.version);
     expect(to).toBeLessThan(from);
     expect((await api.ports.registry.champion(scope, 'categorizer'))?.version).toBe(to);
     expect((await api.get(`/api/v1/models/${path(scope, 'categorizer')}`)).json()).toMatchObject({ champion: { version: to } });
 
     const forward = await api.post(url, { toVersion: current.version });
-    expect(forward.json()).toEqual({ from: to, to: current.version });
+    expect(forward.json()).toEqual({ from: to, to: current.version, changed: true });
     expect((await api.ports.registry.champion(scope, 'categorizer'))?.version).toBe(current.version);
+    // The relay publishes the recorded announcements after the answer.
+    for (let waited = 0; (await api.ports.announcements.unannounced(1)).length > 0 && waited < 5_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
 
     // Downstream services learn of both moves: one ModelUpdated each, naming the version that serves now.
     const announced = await Promise.all(

@@ -51,7 +51,7 @@ async function setUp(count = 30) {
   const records: IncomingRecord[] = [];
   for (let index = 0; index < count; index += 1) {
     const userId = `u${index % 3}`;
-    const event = transaction({ eventId: `e${index}`, userId, transactionId: `t${index}`, occurredAt: index * 1000, category: 'groceries' });
+    const event = transaction({ eventId: `e${index}`, userId, transactionId: `t${index}`, occurredAt: index * 1000, category: 'groceries', amount: -10 });
     records.push(await recordOf(ports, index, userId, event));
   }
   return { ports, role, counters, records, warnings };
@@ -77,6 +77,22 @@ describe('IngestRole, a batch at a time', () => {
     expect(counters.updates()).toBe(2);
     expect((await ports.counters.get('user:u0', 'categorizer'))?.total).toBe(10);
     expect(role.stats).toMatchObject({ ingested: 60, redelivered: 30, duplicates: 0 });
+  });
+
+  it('counts toward the forecaster only the spending its trainer learns from: all-income users are never decided a forecaster', async () => {
+    const { ports, role } = await setUp(0);
+    const records: IncomingRecord[] = [];
+    for (let index = 0; index < 200; index += 1) {
+      const amount = index % 2 === 0 ? 25 : -25;
+      // u-income is paid 200 times and never spends; u-mixed spends every second time.
+      records.push(await recordOf(ports, index, 'u-income', transaction({ eventId: `i${index}`, userId: 'u-income', transactionId: `i${index}`, occurredAt: index * 86_400_000, amount: 25 })));
+      records.push(await recordOf(ports, 200 + index, 'u-mixed', transaction({ eventId: `m${index}`, userId: 'u-mixed', transactionId: `m${index}`, occurredAt: index * 86_400_000, amount })));
+    }
+    await role.handleBatch(batchOf(records));
+    expect((await ports.counters.get('user:u-income', 'forecaster'))?.total ?? 0).toBe(0);
+    expect((await ports.counters.get('user:u-mixed', 'forecaster'))?.total).toBe(100);
+    const forecasters = (await ports.outbox.list()).filter((decision) => decision.kind === 'forecaster');
+    expect(forecasters.map((decision) => decision.scope)).toEqual(['user:u-mixed']);
   });
 
   it('records the decision of a threshold crossing in the outbox before the batch resolves, once', async () => {

@@ -117,7 +117,7 @@ describe('relearn history and models', () => {
   it('refuses a rollback with a read-only token (403) and does it with a read-write one', async () => {
     const versions = await api.ports.registry.list({ scope: trainedUser, kind: 'categorizer' });
     const champion = await api.ports.registry.champion(trainedUser, 'categorizer');
-    const target = versions.find((version) => version.version !== champion?.version);
+    const target = versions.find((version) => version.version !== champion?.version && version.promoted);
     const readOnly = await relearn('models', 'rollback', trainedUser, 'categorizer', '--to', String(target?.version ?? 1));
     expect(readOnly.code).toBe(EXIT.rejected);
     expect(readOnly.stderr).toContain('403 forbidden');

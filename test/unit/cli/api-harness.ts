@@ -5,7 +5,6 @@ import { buildApiServer } from '../../../src/api/build-api-server.js';
 import type { EmbeddedPorts } from '../../../src/app/composition-root.js';
 import { runEmbedded } from '../../../src/app/embedded-run.js';
 import { RelearnSystem } from '../../../src/app/relearn-system.js';
-import { ChampionRollback } from '../../../src/app/champion-rollback.js';
 import { TrainingControl } from '../../../src/app/training-control.js';
 import { RelearnMetrics } from '../../../src/metrics/relearn-metrics.js';
 import { resolveSimulationOptions } from '../../../src/simulate/simulation-options.js';
@@ -39,7 +38,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
   const app: FastifyInstance = buildApiServer({
     ...apiStores(ports),
     control: new TrainingControl({ decider: system.decider, counters: ports.counters, registry: ports.registry, clock: ports.clock }),
-    rollback: new ChampionRollback({ registry: ports.registry, sink: ports.sink, codecs: system.codecs, topics: config.topics, clock: ports.clock }),
+    rollback: system.rollback,
     readiness: () =>
       Promise.resolve(
         readiness.ready

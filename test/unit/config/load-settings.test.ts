@@ -84,10 +84,13 @@ describe('loadSettings: environment overrides', () => {
         RELEARN_SCHEDULE_LOOKBACK_DAYS: '90',
         RELEARN_TRAINING_WORKERS: '4',
         RELEARN_TRAINING_CONCURRENCY: '3',
+        RELEARN_TRAINING_TIMEOUT_MS: '15m',
+        RELEARN_TRAINING_WORKER_MEMORY_MB: '2048',
         RELEARN_INCREMENTAL_ON_NEW_DATA: 'false',
         RELEARN_ENGINE_CATEGORIZER: 'ml-random-forest',
         RELEARN_ENGINE_ANOMALY: 'ml-isolation-forest',
         RELEARN_HYPERPARAMETERS_CATEGORIZER: '{"nTrees": 40, "maxDepth": 12}',
+        RELEARN_HYPERPARAMETERS_ANOMALY: '{"nTrees": 1000, "sampleSize": 4096}',
         RELEARN_POLICY_CATEGORIZER_MIN_NEW_DATA: '30',
         RELEARN_POLICY_CATEGORIZER_MIN_INTERVAL_MS: '3d',
         RELEARN_POLICY_ANOMALY_MAX_ANOMALY_RATE: '0.4',
@@ -117,9 +120,12 @@ describe('loadSettings: environment overrides', () => {
     expect(settings.core.schedule).toEqual({ cron: '30 3 * * 1', lookbackDays: 90 });
     expect(settings.core.training.workers).toBe(4);
     expect(settings.core.training.concurrency).toBe(3);
+    expect(settings.core.training.timeoutMs).toBe(15 * 60_000);
+    expect(settings.core.training.workerMemoryMb).toBe(2048);
     expect(settings.core.incrementalOnNewData).toBe(false);
     expect(settings.core.engines).toEqual({ categorizer: 'ml-random-forest', anomaly: 'ml-isolation-forest' });
     expect(settings.core.hyperparameters.categorizer).toEqual({ nTrees: 40, maxDepth: 12 });
+    expect(settings.core.hyperparameters.anomaly).toEqual({ nTrees: 1000, sampleSize: 4096 });
     expect(settings.core.policies.categorizer.minNewData).toBe(30);
     expect(settings.core.policies.categorizer.minIntervalMs).toBe(3 * 86_400_000);
     expect(settings.core.policies.anomaly.maxAnomalyRate).toBe(0.4);
@@ -200,6 +206,9 @@ describe('loadSettings: bad values', () => {
     ['RELEARN_HYPERPARAMETERS_CATEGORIZER', '{nTrees: 3}', 'a JSON object with any of nTrees'],
     ['RELEARN_HYPERPARAMETERS_ANOMALY', '{"depth": 3}', 'unknown "depth"'],
     ['RELEARN_HYPERPARAMETERS_ANOMALY', '{"contamination": 0.9}', 'at contamination'],
+    ['RELEARN_HYPERPARAMETERS_CATEGORIZER', '{"nTrees": 2001}', 'a JSON object with any of nTrees (integer 1..2000), maxDepth (integer 1..64)'],
+    ['RELEARN_HYPERPARAMETERS_ANOMALY', '{"nTrees": 1001}', 'a JSON object with any of nTrees (integer 1..1000), sampleSize (integer 2..4096)'],
+    ['RELEARN_HYPERPARAMETERS_ANOMALY', '{"sampleSize": 4097}', 'at sampleSize'],
     ['RELEARN_SCHEDULE_CRON', 'every night', 'a cron expression'],
     ['RELEARN_SCHEDULE_LOOKBACK_DAYS', '0', 'an integer from 1 to 36500'],
     ['RELEARN_TOPIC_PREFIX', 'eu/', 'letters, digits'],
@@ -235,6 +244,15 @@ describe('loadSettings: bad values', () => {
     expect(message).toContain('RELEARN_API_PORT: got "x"; expected an integer from 0 to 65535');
     expect(message).toContain('KAFKA_SSL: got "perhaps"');
     expect(message).toContain('RELEARN_TRAINING_WORKERS: got "0"; expected an integer from 1 to 256');
+  });
+
+  it('defaults the training time limit to 10 minutes and the worker heap to 1024 MB, and names the bounds of bad values', () => {
+    expect(loadSettings({ env: {} }).core.training).toMatchObject({ timeoutMs: 600_000, workerMemoryMb: 1024 });
+    const problems = problemsOf(() => loadSettings({ env: { RELEARN_TRAINING_TIMEOUT_MS: '500ms', RELEARN_TRAINING_WORKER_MEMORY_MB: '32' } }));
+    expect(problems.map((problem) => `${problem.variable}: ${problem.expected}`)).toEqual([
+      'RELEARN_TRAINING_TIMEOUT_MS: a duration of at least 1000 ms: milliseconds, or a whole number with a unit (ms, s, m, h, d) such as 30s or 7d',
+      'RELEARN_TRAINING_WORKER_MEMORY_MB: an integer from 64 to 1048576',
+    ]);
   });
 
   it('rejects a token with an unknown access level and a token listed twice', () => {
