@@ -30,6 +30,8 @@ export interface BenchOptions {
   latencyRateShare: number;
   latencyTimeoutMs: number;
   relearnLogLevel: string;
+  /** NODE_OPTIONS of the relearn processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`); empty: none. */
+  relearnNodeOptions: string;
   /** Do not read the Kafka and MongoDB server processes' CPU (a stack without pid files). */
   serverCpu: boolean;
   out: string | undefined;
@@ -57,6 +59,7 @@ const USAGE = `usage: npm run bench:ingest -- [options]
   --latency-rate-share <r>    latency stream rate as a share of (c)'s records/s (default 0.5)
   --latency-timeout-ms <n>    wait for the last TrainingRequested after the stream ends (default 180000)
   --relearn-log-level <l>     RELEARN_LOG_LEVEL of the relearn processes (default info)
+  --relearn-node-options <s>  NODE_OPTIONS of the relearn processes, e.g. '--cpu-prof --cpu-prof-dir=DIR'
   --no-server-cpu             do not read the Kafka and MongoDB processes' CPU (no pid files)
   --out <file>                JSON results (default bench/results/ingest-<timestamp>.json)
 
@@ -122,6 +125,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
       'latency-rate-share': { type: 'string', default: '0.5' },
       'latency-timeout-ms': { type: 'string', default: '180000' },
       'relearn-log-level': { type: 'string', default: 'info' },
+      'relearn-node-options': { type: 'string', default: '' },
       'no-server-cpu': { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -149,6 +153,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
     latencyRateShare,
     latencyTimeoutMs: integer('latency-timeout-ms', values['latency-timeout-ms'], 1000),
     relearnLogLevel: values['relearn-log-level'],
+    relearnNodeOptions: values['relearn-node-options'],
     serverCpu: !values['no-server-cpu'],
     out: values.out,
   };

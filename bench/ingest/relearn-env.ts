@@ -18,7 +18,7 @@ const INHERITED = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'TZ'] as const;
  * database, consumer groups and output topics, so that one phase's decisions, models and
  * trainings never reach another's.
  */
-export function relearnEnv(endpoints: StackEndpoints, topicPrefix: string, deployment: RelearnDeployment, extra: { apiToken: string; logLevel: string; clientId: string }): Record<string, string> {
+export function relearnEnv(endpoints: StackEndpoints, topicPrefix: string, deployment: RelearnDeployment, extra: { apiToken: string; logLevel: string; clientId: string; nodeOptions?: string }): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of INHERITED) {
     const value = process.env[name];
@@ -43,5 +43,6 @@ export function relearnEnv(endpoints: StackEndpoints, topicPrefix: string, deplo
     // Any free port: other jobs on the machine may hold 8080.
     RELEARN_API_PORT: '0',
     RELEARN_LOG_LEVEL: extra.logLevel,
+    ...(extra.nodeOptions === undefined || extra.nodeOptions === '' ? {} : { NODE_OPTIONS: extra.nodeOptions }),
   };
 }

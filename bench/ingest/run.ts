@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   const { endpoints } = stack;
   const topicPrefix = `bench-${runId}.`;
   const apiToken = `bench-${runId}-token`;
-  const envOf = (target: RelearnDeployment) => relearnEnv(endpoints, topicPrefix, target, { apiToken, logLevel: options.relearnLogLevel, clientId: `bench-${runId}-${target.label}` });
+  const envOf = (target: RelearnDeployment) => relearnEnv(endpoints, topicPrefix, target, { apiToken, logLevel: options.relearnLogLevel, nodeOptions: options.relearnNodeOptions, clientId: `bench-${runId}-${target.label}` });
 
   // 1. Topics and schemas, through the build under test.
   const ingestTarget = deployment('ingest');

@@ -1,5 +1,5 @@
 import type { INPUT_ROLES, TopicNames } from '../contract/topic-definitions.js';
-import type { CounterDelta } from '../domain/counters.js';
+import type { CounterDelta, ScopeCounters } from '../domain/counters.js';
 import { describeError, isRelearnError } from '../domain/errors.js';
 import { validateInputEvent } from '../domain/event-validation.js';
 import type { InputEvent, InputEventType } from '../domain/events.js';
@@ -7,6 +7,7 @@ import { weekIndex } from '../domain/features/weekly-spend.js';
 import { inputScope } from '../domain/input-event-keys.js';
 import type { RetrainPolicies } from '../domain/policy-config.js';
 import { userScope, type Scope } from '../domain/scope.js';
+import { modelKey } from '../domain/store-keys.js';
 import type { AvroCodec } from '../ports/avro-codec.js';
 import type { CounterEntry, CounterStore } from '../ports/counter-store.js';
 import type { EventSink, EventSource, EventSubscription, IncomingBatch, IncomingRecord } from '../ports/event-bus.js';
@@ -57,6 +58,14 @@ const TYPE_BY_ROLE: Readonly<Record<(typeof INPUT_ROLES)[number], InputEventType
   'expense-sheets': 'sheet',
   labels: 'label',
 };
+
+/**
+ * How old a view of the counters may be when a batch looks up which champions to take live-
+ * performance samples from: a process's own writes of the last seconds need no read. A
+ * training that ends meanwhile is seen one batch later (its counters write fails the
+ * batch's compare-and-set, which reads them again); the counts themselves are never stale.
+ */
+const COUNTERS_MAX_AGE_MS = 5_000;
 
 interface Decoded {
   record: IncomingRecord;
@@ -184,8 +193,8 @@ export class IngestRole {
   /** What each stored event adds to which counters. Duplicates add nothing; `fresh` marks events stored for the first time. */
   private async counterEntries(decoded: readonly Decoded[], results: readonly AppendResult[]): Promise<CounterEntry[]> {
     const entries: CounterEntry[] = [];
-    const categorizers = await this.trainedChampions(decoded, results, 'categorizer', loadCategorizer);
-    const forecasts = await this.forecastSamples(decoded, results);
+    const counters = await this.countersBefore(decoded, results);
+    const [categorizers, forecasts] = await Promise.all([this.trainedChampions(counters, 'categorizer', loadCategorizer), this.forecastSamples(decoded, results, counters)]);
     const sample = (scope: Scope, item: StoredTransaction): Partial<CounterDelta> => {
       const champion = categorizers.get(scope);
       const hit = champion === undefined ? undefined : prequentialSample(champion, item);
@@ -225,20 +234,28 @@ export class IngestRole {
   }
 
   /**
-   * The loaded champions of the batch's users for one kind: one read of their counters
-   * tells which ever trained, and only those champions are looked up, side by side.
+   * The counters, as they are before this batch, of the batch's users whose champions may
+   * take a live-performance sample: categorizers of users with a labeled row in the batch,
+   * forecasters of users with a transaction. One read for both kinds.
    */
-  private async trainedChampions<T>(decoded: readonly Decoded[], results: readonly AppendResult[], kind: 'categorizer' | 'forecaster', load: (artifact: Uint8Array) => T): Promise<Map<Scope, T>> {
-    const scopes = new Set<Scope>();
+  private async countersBefore(decoded: readonly Decoded[], results: readonly AppendResult[]): Promise<Map<string, ScopeCounters>> {
+    const keys = new Map<string, { scope: Scope; kind: 'categorizer' | 'forecaster' }>();
+    const want = (scope: Scope, kind: 'categorizer' | 'forecaster') => keys.set(modelKey(scope, kind), { scope, kind });
     for (const [index, { input }] of decoded.entries()) {
       const result = results[index];
       if (result === undefined || result.outcome === 'duplicate') continue;
-      if (kind === 'forecaster' ? input.type === 'transaction' : result.labeled && (input.type === 'transaction' || (input.type === 'label' && input.event.scope.type === 'user'))) scopes.add(inputScope(input));
+      if (input.type === 'transaction') want(inputScope(input), 'forecaster');
+      if (result.labeled && (input.type === 'transaction' || (input.type === 'label' && input.event.scope.type === 'user'))) want(inputScope(input), 'categorizer');
     }
+    if (keys.size === 0) return new Map();
+    const rows = await this.deps.counters.getMany([...keys.values()], { maxAgeMs: COUNTERS_MAX_AGE_MS });
+    return new Map(rows.filter((row) => keys.has(modelKey(row.scope, row.kind))).map((row) => [modelKey(row.scope, row.kind), row]));
+  }
+
+  /** The loaded champions of one kind for the scopes among `counters` that ever trained, looked up side by side. */
+  private async trainedChampions<T>(counters: ReadonlyMap<string, ScopeCounters>, kind: 'categorizer' | 'forecaster', load: (artifact: Uint8Array) => T): Promise<Map<Scope, T>> {
     const champions = new Map<Scope, T>();
-    if (scopes.size === 0) return champions;
-    const counters = await this.deps.counters.getMany([...scopes].map((scope) => ({ scope, kind })));
-    const trained = counters.filter((row) => row.lastTrainedAt !== null).map((row) => row.scope);
+    const trained = [...counters.values()].filter((row) => row.kind === kind && row.lastTrainedAt !== null).map((row) => row.scope);
     await Promise.all(
       trained.map(async (scope) => {
         const champion = await this.champion(scope, kind, load);
@@ -265,9 +282,9 @@ export class IngestRole {
    * closed week is judged against the seasonal-naive baseline. Looked at once per user
    * per batch, only for users with a forecaster champion.
    */
-  private async forecastSamples(decoded: readonly Decoded[], results: readonly AppendResult[]): Promise<Map<number, Partial<CounterDelta>>> {
+  private async forecastSamples(decoded: readonly Decoded[], results: readonly AppendResult[], counters: ReadonlyMap<string, ScopeCounters>): Promise<Map<number, Partial<CounterDelta>>> {
     const samples = new Map<number, Partial<CounterDelta>>();
-    const champions = await this.trainedChampions(decoded, results, 'forecaster', loadForecaster);
+    const champions = await this.trainedChampions(counters, 'forecaster', loadForecaster);
     if (champions.size === 0) return samples;
     const byUser = new Map<string, number[]>();
     for (const [index, { input }] of decoded.entries()) {
@@ -276,12 +293,11 @@ export class IngestRole {
       list.push(index);
       byUser.set(input.event.userId, list);
     }
-    const before = new Map((await this.deps.counters.getMany([...byUser.keys()].map((userId) => ({ scope: userScope(userId), kind: 'forecaster' as const })))).map((row) => [row.scope, row]));
     for (const [userId, indexes] of byUser) {
       const scope = userScope(userId);
       const champion = champions.get(scope);
       if (champion === undefined) continue;
-      let lastEventAt = before.get(scope)?.lastEventAt ?? null;
+      let lastEventAt = counters.get(modelKey(scope, 'forecaster'))?.lastEventAt ?? null;
       for (const index of indexes) {
         const input = decoded[index]?.input;
         if (input?.type !== 'transaction' || lastEventAt === null) continue;

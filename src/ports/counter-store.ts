@@ -75,7 +75,12 @@ export interface CounterStore {
   /** One delta at one position (tests, tools): `update` with a single entry and no plan. */
   apply(scope: Scope, kind: ModelKind, delta: CounterDelta, guard: CounterGuard): Promise<boolean>;
   get(scope: Scope, kind: ModelKind): Promise<ScopeCounters | null>;
-  getMany(keys: readonly { scope: Scope; kind: ModelKind }[]): Promise<ScopeCounters[]>;
+  /**
+   * The counters of those of `keys` that exist. With `maxAgeMs`, an adapter may answer from
+   * what this process read or wrote of a (scope, kind) within that long instead of reading
+   * it again (ingest's look at which champions to sample: `update` still checks what it writes).
+   */
+  getMany(keys: readonly { scope: Scope; kind: ModelKind }[], options?: { maxAgeMs?: number }): Promise<ScopeCounters[]>;
   list(filter?: { kind?: ModelKind; scope?: Scope }): Promise<ScopeCounters[]>;
   /** (scope, kind) whose `recheckAt` has come, oldest first: what the periodic re-check looks at. */
   dueForRecheck(now: number, limit: number): Promise<ScopeCounters[]>;

@@ -122,6 +122,40 @@ describe('MongoDB adapters under concurrent callers', () => {
     expect((await store.get('user:u1', 'forecaster'))?.total).toBe(RACERS);
   });
 
+  // Each MongoCounterStore remembers the documents it last read or wrote and starts its next
+  // update from them: another process's write in between must neither double nor lose a count.
+  it('counts on the current document when another process wrote since this store last saw it', async () => {
+    const db = await freshDatabase();
+    const [a, b] = [new MongoCounterStore(db), new MongoCounterStore(db)];
+    const stream = 'relearn.transactions.v1/0';
+    const entry = (offset: number, fresh = false) => ({ scope: 'user:u1' as const, kind: 'forecaster' as const, offset, fresh, delta: { total: 1 } });
+    const keep = (after: { recheckAt: number | null }) => ({ decision: null, followUp: null, recheckAt: after.recheckAt });
+    await a.update(stream, [entry(1, true)], keep);
+    await b.update(stream, [entry(2, true), entry(3, true), entry(4, true), entry(5, true)], keep);
+    // A redelivery of offset 4 to a: its remembered document says offset 1 was the last counted.
+    const [redelivered] = await a.update(stream, [entry(4)], keep);
+    expect(redelivered?.counted).toBe(false);
+    const [next] = await a.update(stream, [entry(6, true)], keep);
+    expect(next?.counted).toBe(true);
+    expect((await b.get('user:u1', 'forecaster'))?.total).toBe(6);
+  });
+
+  it('counts a redelivery past an applied offset another process moved backwards (a re-created topic)', async () => {
+    const db = await freshDatabase();
+    const [a, b] = [new MongoCounterStore(db), new MongoCounterStore(db)];
+    const stream = 'relearn.transactions.v1/0';
+    const entry = (offset: number, fresh = false) => ({ scope: 'user:u1' as const, kind: 'forecaster' as const, offset, fresh, delta: { total: 1 } });
+    const keep = (after: { recheckAt: number | null }) => ({ decision: null, followUp: null, recheckAt: after.recheckAt });
+    await a.update(stream, [entry(10, true)], keep);
+    // The topic is re-created: b counts a new event at offset 0, the applied offset goes back to 0.
+    await b.update(stream, [entry(0, true)], keep);
+    // An event at offset 5 of the new topic, stored before a crash interrupted its counting, is
+    // redelivered to a, whose remembered document still says offset 10: it must count.
+    const [redelivered] = await a.update(stream, [entry(5)], keep);
+    expect(redelivered?.counted).toBe(true);
+    expect((await b.get('user:u1', 'forecaster'))?.total).toBe(3);
+  });
+
   it('leases at most one job per (scope, kind) to racing workers', async () => {
     const queue = new MongoJobQueue(await freshDatabase());
     for (let index = 0; index < 4; index += 1) {

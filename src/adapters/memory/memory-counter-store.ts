@@ -43,7 +43,7 @@ export class MemoryCounterStore implements CounterStore {
     return Promise.resolve(found === undefined ? null : structuredClone(found.counters));
   }
 
-  getMany(keys: readonly { scope: Scope; kind: ModelKind }[]): Promise<ScopeCounters[]> {
+  getMany(keys: readonly { scope: Scope; kind: ModelKind }[], _options?: { maxAgeMs?: number }): Promise<ScopeCounters[]> {
     const found = keys.flatMap((key) => {
       const state = this.documents.get(modelKey(key.scope, key.kind));
       return state === undefined ? [] : [structuredClone(state.counters)];

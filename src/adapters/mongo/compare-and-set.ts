@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 
-import { isDuplicateKeyError } from './is-duplicate-key-error.js';
+import { findByIds } from './find-by-ids.js';
+import { duplicateKeyIndexes } from './is-duplicate-key-error.js';
 
 /** A document written whole under optimistic concurrency: `rev` changes with every write. */
 export interface Revisioned extends Document {
@@ -48,6 +49,18 @@ export function firstRevision(id: string): { rev: string; cas: string; revs: str
   return { rev, cas: casOf(id, rev), revs: [rev] };
 }
 
+/**
+ * The revision fields of a document inserted whole and only ever changed later through
+ * compare-and-set, whose insert is verified by its duplicate-key answer (items): a constant
+ * first revision, shorter than a random one. Every later write gets a writer-unique one,
+ * which is what a read-back looks for; the first revision never returns (nothing is deleted).
+ */
+export function initialRevision(id: string): { rev: string; cas: string; revs: string[] } {
+  return { rev: INITIAL_REVISION, cas: casOf(id, INITIAL_REVISION), revs: [INITIAL_REVISION] };
+}
+
+const INITIAL_REVISION = '0';
+
 /** Writer-unique revisions: a re-read tells whether this writer's write landed. */
 export function newRevision(): string {
   return randomUUID();
@@ -59,43 +72,52 @@ export function newRevision(): string {
  * write landed; the others changed meanwhile and are the caller's to re-read and redo.
  */
 export async function compareAndSetMany<T extends Revisioned>(collection: Collection<T>, writes: readonly CasWrite<T>[]): Promise<Set<string>> {
-  if (writes.length === 0) return new Set();
+  return new Set((await compareAndSetDocuments(collection, writes)).keys());
+}
+
+/** `compareAndSetMany`, returning the documents that landed as written (with their new `rev`, `cas`, `revs`), by id. */
+export async function compareAndSetDocuments<T extends Revisioned>(collection: Collection<T>, writes: readonly CasWrite<T>[]): Promise<Map<string, T>> {
+  if (writes.length === 0) return new Map();
   const revisions = new Map<string, string>();
+  const written = new Map<string, T>();
   const operations: AnyBulkWriteOperation<StringKeyed>[] = writes.map(({ expectedRev, history, next }) => {
     const rev = newRevision();
     const id = (next as unknown as { _id: string })._id;
     revisions.set(id, rev);
     const document = { ...next, _id: id, rev, cas: casOf(id, rev), revs: [...(history ?? []), rev].slice(-REVISION_HISTORY) } as StringKeyed;
+    written.set(id, document as T);
     return expectedRev === null ? { insertOne: { document } } : { replaceOne: { filter: { cas: casOf(id, expectedRev) }, replacement: document } };
   });
-  let allLanded = false;
+  // A replace filtered by `{cas}` matches at most one document and lands when it matches:
+  // when every replace matched, none needs reading back. Inserts are always verified by
+  // reading back: some servers report a refused duplicate as inserted.
+  const replaces = writes.filter((write) => write.expectedRev !== null).length;
+  let replacesLanded = false;
   try {
     const result = await (collection as unknown as Collection<StringKeyed>).bulkWrite(operations, { ordered: false });
-    // Inserts are always verified by reading back: some servers report a refused duplicate as inserted.
-    const inserts = writes.filter((write) => write.expectedRev === null).length;
-    allLanded = inserts === 0 && result.matchedCount === operations.length;
+    replacesLanded = result.matchedCount === replaces;
   } catch (error) {
-    // Duplicate keys are inserts that lost a race; anything else is the database's failure.
-    if (!(error instanceof MongoBulkWriteError) || !writeErrorsOf(error).every((writeError) => writeError.code === 11000)) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+    // Duplicate keys are inserts that lost a race; anything else (a write concern not met included) is the database's failure.
+    if (!(error instanceof MongoBulkWriteError) || duplicateKeyIndexes(error) === null) throw error;
+    replacesLanded = error.result.matchedCount === replaces;
   }
-  if (allLanded) return new Set(revisions.keys());
-  const landed = new Set<string>();
-  const found = await (collection as unknown as Collection<StringKeyed>)
-    .find({ _id: { $in: [...revisions.keys()] } }, { projection: { _id: 1, rev: 1, revs: 1 } })
-    .toArray();
+  if (replacesLanded && replaces === writes.length) return written;
+  const landed = new Map<string, T>();
+  const toVerify: string[] = [];
+  for (const write of writes) {
+    const id = (write.next as unknown as { _id: string })._id;
+    const document = written.get(id);
+    if (replacesLanded && write.expectedRev !== null && document !== undefined) landed.set(id, document);
+    else toVerify.push(id);
+  }
+  const found = await findByIds(collection as unknown as Collection<StringKeyed>, toVerify, { projection: { _id: 1, rev: 1, revs: 1 } });
   for (const document of found) {
     const rev = revisions.get(document._id);
     const revs = Array.isArray(document.revs) ? (document.revs as string[]) : [document.rev as string];
-    if (rev !== undefined && revs.includes(rev)) landed.add(document._id);
+    const document_ = written.get(document._id);
+    if (rev !== undefined && revs.includes(rev) && document_ !== undefined) landed.set(document._id, document_);
   }
   return landed;
-}
-
-function writeErrorsOf(error: MongoBulkWriteError): readonly { code: number }[] {
-  const errors = error.writeErrors;
-  return Array.isArray(errors) ? (errors as readonly { code: number }[]) : [errors as { code: number }];
 }
 
 /**

@@ -5,10 +5,12 @@ import { emptyCounters, type CounterDelta, type ScopeCounters } from '../../doma
 import { RelearnError } from '../../domain/errors.js';
 import type { ModelKind } from '../../domain/model-kind.js';
 import type { Scope } from '../../domain/scope.js';
+import { LruMap } from '../../domain/lru-map.js';
 import { modelKey } from '../../domain/store-keys.js';
 import { groupCounterChanges, type CounterChange, type CounterGuard, type CounterPlanner, type CounterStore, type CounterUpdateResult } from '../../ports/counter-store.js';
-import { compareAndSetMany, type Revisioned } from './compare-and-set.js';
+import { compareAndSetDocuments, type CasWrite, type Revisioned } from './compare-and-set.js';
 import { encodeFieldKey } from './encode-field-key.js';
+import { findByIds } from './find-by-ids.js';
 import { MONGO_COLLECTIONS } from './mongo-collections.js';
 
 /**
@@ -43,17 +45,48 @@ function toCounters(document: CounterDocument): ScopeCounters {
   return toState(document).counters;
 }
 
+/** Counter documents a store remembers (about 1 KB each): enough for the (scope, kind) one ingest process keeps touching. */
+export const DEFAULT_COUNTER_CACHE_CAPACITY = 10_000;
+
 /**
- * Counters on MongoDB. Every change is read, computed (src/domain/counter-update.ts, the
- * same rules as the memory adapter) and written back whole if the document's revision is
- * unchanged: one `$in` read and one unordered bulk write per batch, however many
+ * Counters on MongoDB. Every change is computed (src/domain/counter-update.ts, the same
+ * rules as the memory adapter) from the document as last seen and written back whole if
+ * the document's revision is unchanged: one unordered bulk write per batch, however many
  * (scope, kind) it touches, and retried per document on a conflict with another process.
+ *
+ * The document last read or written by this store is remembered (a bounded LRU), so an
+ * update starts from it without reading: the compare-and-set is the check. A document
+ * another process wrote since fails it, and only those are read and redone. Documents
+ * not remembered are read by `_id` (findByIds).
  */
 export class MongoCounterStore implements CounterStore {
   private readonly counters: Collection<CounterDocument>;
+  private readonly known: LruMap<string, { document: CounterDocument; at: number }>;
 
-  constructor(db: Db) {
+  constructor(db: Db, options: { cacheCapacity?: number } = {}) {
     this.counters = db.collection(MONGO_COLLECTIONS.counters);
+    this.known = new LruMap(options.cacheCapacity ?? DEFAULT_COUNTER_CACHE_CAPACITY);
+  }
+
+  /** Reads documents by key and remembers them. */
+  private async read(keys: readonly string[]): Promise<CounterDocument[]> {
+    if (keys.length === 0) return [];
+    const found = await findByIds(this.counters, keys);
+    const at = Date.now();
+    for (const document of found) this.known.set(document._id, { document, at });
+    return found;
+  }
+
+  /** Writes by compare-and-set; remembers what landed and forgets what did not (another process wrote it). */
+  private async write(writes: readonly CasWrite<CounterDocument>[]): Promise<Set<string>> {
+    const landed = await compareAndSetDocuments(this.counters, writes);
+    for (const write of writes) {
+      const id = write.next._id as string;
+      const document = landed.get(id);
+      if (document === undefined) this.known.delete(id);
+      else this.known.set(id, { document, at: Date.now() });
+    }
+    return new Set(landed.keys());
   }
 
   async update(stream: string | null, changes: readonly CounterChange[], plan: CounterPlanner): Promise<CounterUpdateResult[]> {
@@ -64,8 +97,17 @@ export class MongoCounterStore implements CounterStore {
       if (round >= MAX_CONFLICT_ROUNDS) {
         throw new RelearnError('UNAVAILABLE', `counters of ${open.length} (scope, kind) kept changing under ${MAX_CONFLICT_ROUNDS} attempts`, { retriable: true });
       }
-      const current = new Map((await this.counters.find({ _id: { $in: open } }).toArray()).map((document) => [document._id, document]));
-      const writes = [];
+      // First round: start from the remembered documents; a conflict makes the next round read.
+      const current = new Map<string, CounterDocument>();
+      const unknown: string[] = [];
+      for (const key of open) {
+        const remembered = round === 0 ? this.known.get(key)?.document : undefined;
+        if (remembered === undefined) unknown.push(key);
+        else current.set(key, remembered);
+      }
+      const readNow = new Set(unknown);
+      for (const document of await this.read(unknown)) current.set(document._id, document);
+      const writes: CasWrite<CounterDocument>[] = [];
       const outcomes = new Map<string, CounterUpdateResult>();
       for (const key of open) {
         const group = pending.get(key);
@@ -76,14 +118,15 @@ export class MongoCounterStore implements CounterStore {
         const planned = applyPlan(counted.state, plan(structuredClone(counted.state.counters)));
         outcomes.set(key, { counters: planned.state.counters, counted: counted.counted, claimed: planned.claimed });
         if (found !== undefined && !counted.counted && planned.claimed === null && sameDecisionState(before.counters, planned.state.counters)) {
-          results.set(key, outcomes.get(key) as CounterUpdateResult);
+          // Nothing to write: an answer only from a document read now (a remembered one is read in the next round).
+          if (readNow.has(key)) results.set(key, outcomes.get(key) as CounterUpdateResult);
           continue;
         }
         writes.push({ expectedRev: found?.rev ?? null, history: found?.revs ?? [], next: toDocument(planned.state) });
       }
-      const landed = await compareAndSetMany(this.counters, writes);
+      const landed = await this.write(writes);
       for (const write of writes) {
-        const key: string = write.next._id as string;
+        const key = write.next._id as string;
         const outcome = outcomes.get(key);
         if (landed.has(key) && outcome !== undefined) results.set(key, outcome);
       }
@@ -105,14 +148,23 @@ export class MongoCounterStore implements CounterStore {
   }
 
   async get(scope: Scope, kind: ModelKind): Promise<ScopeCounters | null> {
-    const found = await this.counters.findOne({ _id: modelKey(scope, kind) });
-    return found === null ? null : toCounters(found);
+    const [found] = await this.read([modelKey(scope, kind)]);
+    return found === undefined ? null : toCounters(found);
   }
 
-  async getMany(keys: readonly { scope: Scope; kind: ModelKind }[]): Promise<ScopeCounters[]> {
-    if (keys.length === 0) return [];
-    const found = await this.counters.find({ _id: { $in: keys.map((key) => modelKey(key.scope, key.kind)) } }).toArray();
-    return found.map(toCounters);
+  async getMany(keys: readonly { scope: Scope; kind: ModelKind }[], options: { maxAgeMs?: number } = {}): Promise<ScopeCounters[]> {
+    const ids = [...new Set(keys.map((key) => modelKey(key.scope, key.kind)))];
+    const { maxAgeMs } = options;
+    if (maxAgeMs === undefined) return (await this.read(ids)).map(toCounters);
+    const since = Date.now() - maxAgeMs;
+    const recent: CounterDocument[] = [];
+    const unread: string[] = [];
+    for (const id of ids) {
+      const remembered = this.known.get(id);
+      if (remembered !== undefined && remembered.at >= since) recent.push(remembered.document);
+      else unread.push(id);
+    }
+    return [...recent, ...(await this.read(unread))].map(toCounters);
   }
 
   async list(filter: { kind?: ModelKind; scope?: Scope } = {}): Promise<ScopeCounters[]> {
@@ -134,11 +186,11 @@ export class MongoCounterStore implements CounterStore {
   private async changeOne(scope: Scope, kind: ModelKind, change: (state: CounterState) => CounterState | null): Promise<boolean> {
     const _id = modelKey(scope, kind);
     for (let round = 0; round < MAX_CONFLICT_ROUNDS; round += 1) {
-      const found = await this.counters.findOne({ _id });
-      const before = found === null ? { counters: emptyCounters(scope, kind), applied: {}, sampleIds: [] } : toState(found);
+      const [found] = await this.read([_id]);
+      const before = found === undefined ? { counters: emptyCounters(scope, kind), applied: {}, sampleIds: [] } : toState(found);
       const next = change(before);
       if (next === null) return false;
-      const landed = await compareAndSetMany(this.counters, [{ expectedRev: found?.rev ?? null, history: found?.revs ?? [], next: toDocument(next) }]);
+      const landed = await this.write([{ expectedRev: found?.rev ?? null, history: found?.revs ?? [], next: toDocument(next) }]);
       if (landed.has(_id)) return true;
     }
     throw new RelearnError('UNAVAILABLE', `counters ${_id} kept changing under ${MAX_CONFLICT_ROUNDS} attempts`, { retriable: true });

@@ -1,4 +1,4 @@
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Db, type Filter } from 'mongodb';
+import { type AnyBulkWriteOperation, type Collection, type Db, type Filter } from 'mongodb';
 
 import type { InputEvent, SheetSubmitted } from '../../domain/events.js';
 import { inputEventKey, inputItemKey } from '../../domain/input-event-keys.js';
@@ -17,8 +17,9 @@ import type {
   StoredExpense,
   StoredTransaction,
 } from '../../ports/event-store.js';
-import { changeDocument, compareAndSetMany, firstRevision, type Revisioned, type StringKeyed } from './compare-and-set.js';
-import { DUPLICATE_KEY_CODE } from './is-duplicate-key-error.js';
+import { changeDocument, compareAndSetMany, firstRevision, initialRevision, type Revisioned, type StringKeyed } from './compare-and-set.js';
+import { findByIds, KEYS_PER_QUERY_MOSTLY_MISSING } from './find-by-ids.js';
+import { duplicateKeyIndexes } from './is-duplicate-key-error.js';
 import { MONGO_COLLECTIONS } from './mongo-collections.js';
 
 type EventType = InputEvent['type'];
@@ -54,6 +55,11 @@ interface DeadLetterDocument {
 
 type AnyItem = StoredTransaction | StoredExpense;
 
+/** An event of the batch that is not a producer's resend, with its item key ('' for sheets). */
+interface LiveEvent extends PositionedEvent {
+  itemKey: string;
+}
+
 /** Concurrent labelers of one item retry this often before the batch fails (and is redelivered). */
 const MAX_CONFLICT_ROUNDS = 20;
 
@@ -61,24 +67,17 @@ function samePosition(a: EventPosition, b: EventPosition): boolean {
   return a.topic === b.topic && a.partition === b.partition && a.offset === b.offset;
 }
 
-function bulkWriteErrors(error: unknown): { index: number; code: number }[] | null {
-  if (!(error instanceof MongoBulkWriteError)) return null;
-  const errors = (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]) as readonly { index: number; code: number }[];
-  return errors.map((writeError) => ({ index: writeError.index, code: writeError.code }));
-}
-
-/** Runs an unordered bulk write in which duplicate keys are expected (inserts that lost to an earlier one) and harmless. */
+/** Runs an unordered bulk write in which duplicate keys are expected (inserts that lost to an earlier one) and harmless; returns their positions. */
 async function bulkIgnoringDuplicates(collection: Collection<StringKeyed>, operations: AnyBulkWriteOperation<StringKeyed>[]): Promise<Set<number>> {
-  const duplicates = new Set<number>();
-  if (operations.length === 0) return duplicates;
+  if (operations.length === 0) return new Set();
   try {
     await collection.bulkWrite(operations, { ordered: false });
   } catch (error) {
-    const errors = bulkWriteErrors(error);
-    if (errors === null || errors.some((writeError) => writeError.code !== DUPLICATE_KEY_CODE)) throw error;
-    for (const writeError of errors) duplicates.add(writeError.index);
+    const duplicates = duplicateKeyIndexes(error);
+    if (duplicates === null) throw error;
+    return duplicates;
   }
-  return duplicates;
+  return new Set();
 }
 
 /**
@@ -111,12 +110,14 @@ export class MongoEventStore implements EventStore {
   async appendBatch(events: readonly PositionedEvent[]): Promise<AppendResult[]> {
     if (events.length === 0) return [];
     const outcomes = await this.admit(events);
-    const live = events.filter((_, index) => outcomes[index] !== 'duplicate');
-    await Promise.all([this.storeLatestLabels(live), this.insertItems(live, 'transaction'), this.insertItems(live, 'expense'), this.insertSheets(live)]);
-    const [transactions, expenses] = await Promise.all([this.reconcile(live, 'user'), this.reconcile(live, 'org')]);
+    // Each item key computed once (a JSON pair per event).
+    const itemKeys = events.map(({ input }) => inputItemKey(input));
+    const live = events.flatMap(({ input, position }, index): LiveEvent[] => (outcomes[index] === 'duplicate' ? [] : [{ input, position, itemKey: itemKeys[index] ?? '' }]));
+    const [labels, insertedTransactions, insertedExpenses] = await Promise.all([this.storeLatestLabels(live), this.insertItems(live, 'transaction'), this.insertItems(live, 'expense'), this.insertSheets(live)]);
+    const [transactions, expenses] = await Promise.all([this.reconcile(live, 'user', insertedTransactions, labels), this.reconcile(live, 'org', insertedExpenses, labels)]);
     return events.map(({ input }, index): AppendResult => {
       const outcome = outcomes[index] ?? 'duplicate';
-      const key = inputItemKey(input);
+      const key = itemKeys[index] ?? null;
       const items = input.type === 'transaction' || (input.type === 'label' && input.event.scope.type === 'user') ? transactions : expenses;
       const stored = key === null ? undefined : items.get(key);
       if (outcome === 'duplicate' || stored === undefined) return { outcome, labeled: false, item: stored === undefined ? null : { ...stored.row } };
@@ -127,17 +128,17 @@ export class MongoEventStore implements EventStore {
   /** One unordered insert for the batch; refused keys are read back to tell redeliveries from resends. */
   private async admit(events: readonly PositionedEvent[]): Promise<AppendOutcome[]> {
     const documents = events.map(({ input, position }): EventDocument => ({ _id: inputEventKey(input), type: input.type, position: { ...position } }));
-    const refused = new Set<number>();
+    let refused = new Set<number>();
     try {
       await this.events.insertMany(documents, { ordered: false });
     } catch (error) {
-      const errors = bulkWriteErrors(error);
-      if (errors === null || errors.some((writeError) => writeError.code !== DUPLICATE_KEY_CODE)) throw error;
-      for (const writeError of errors) refused.add(writeError.index);
+      const duplicates = duplicateKeyIndexes(error);
+      if (duplicates === null) throw error;
+      refused = duplicates;
     }
     if (refused.size === 0) return documents.map(() => 'inserted');
     const refusedKeys = [...new Set([...refused].map((index) => documents[index]?._id ?? ''))];
-    const stored = new Map((await this.events.find({ _id: { $in: refusedKeys } }).toArray()).map((document) => [document._id, document.position]));
+    const stored = new Map((await findByIds(this.events, refusedKeys)).map((document) => [document._id, document.position]));
     return documents.map((document, index): AppendOutcome => {
       if (!refused.has(index)) return 'inserted';
       const position = stored.get(document._id);
@@ -149,38 +150,48 @@ export class MongoEventStore implements EventStore {
   /**
    * The latest label per item (by recordedAt): the batch's latest label for each item is
    * compared with the stored one and written by compare-and-set, redone where another
-   * process wrote meanwhile.
+   * process wrote meanwhile. Returns the latest label of each of those items as this call
+   * left it (written, or found newer), so reconcile need not read them again.
    */
-  private async storeLatestLabels(live: readonly PositionedEvent[]): Promise<void> {
+  private async storeLatestLabels(live: readonly LiveEvent[]): Promise<Map<string, LatestLabel>> {
     const latest = new Map<string, { label: string; recordedAt: number; eventId: string }>();
-    for (const { input } of live) {
+    for (const { input, itemKey: key } of live) {
       if (input.type !== 'label') continue;
-      const key = inputItemKey(input) ?? '';
       const seen = latest.get(key);
       if (seen === undefined || seen.recordedAt <= input.event.recordedAt) latest.set(key, { label: input.event.label, recordedAt: input.event.recordedAt, eventId: input.event.eventId });
     }
+    const known = new Map<string, LatestLabel>();
     let open = [...latest.keys()];
     for (let round = 0; open.length > 0; round += 1) {
       if (round >= MAX_CONFLICT_ROUNDS) throw new RelearnError('UNAVAILABLE', `${open.length} labels kept changing under ${MAX_CONFLICT_ROUNDS} attempts`, { retriable: true });
-      const stored = new Map((await this.labels.find({ _id: { $in: open } }).toArray()).map((document) => [document._id, document]));
+      const stored = new Map((await findByIds(this.labels, open)).map((document) => [document._id, document]));
       const writes = [];
       for (const key of open) {
         const label = latest.get(key);
         const current = stored.get(key);
-        if (label === undefined || (current !== undefined && current.recordedAt > label.recordedAt)) continue;
-        if (current !== undefined && current.recordedAt === label.recordedAt && current.label === label.label) continue;
+        if (label === undefined) continue;
+        if (current !== undefined && (current.recordedAt > label.recordedAt || (current.recordedAt === label.recordedAt && current.label === label.label))) {
+          known.set(key, { label: current.label, recordedAt: current.recordedAt });
+          continue;
+        }
         writes.push({ expectedRev: current?.rev ?? null, history: current?.revs ?? [], next: { _id: key, ...label } });
       }
       const landed = await compareAndSetMany(this.labels, writes);
+      for (const write of writes) if (landed.has(write.next._id)) known.set(write.next._id, { label: write.next.label, recordedAt: write.next.recordedAt });
       open = writes.map((write) => write.next._id).filter((key) => !landed.has(key));
     }
+    return known;
   }
 
-  private async insertItems(live: readonly PositionedEvent[], type: 'transaction' | 'expense'): Promise<void> {
+  /**
+   * Inserts the batch's items that are not stored yet (the first event of the batch per item
+   * key). Returns the documents this call inserted, as inserted: the server refused the
+   * others as duplicate keys (stored before), and those are the ones to read back.
+   */
+  private async insertItems(live: readonly LiveEvent[], type: 'transaction' | 'expense'): Promise<Map<string, ItemDocument<AnyItem>>> {
     const firstByKey = new Map<string, Omit<ItemDocument<AnyItem>, 'rev'>>();
-    for (const { input } of live) {
+    for (const { input, itemKey: key } of live) {
       if (input.type !== type) continue;
-      const key = inputItemKey(input) ?? '';
       if (firstByKey.has(key)) continue;
       const category = input.type === 'transaction' ? input.event.category : null;
       firstByKey.set(key, {
@@ -192,14 +203,16 @@ export class MongoEventStore implements EventStore {
       });
     }
     const collection = (type === 'transaction' ? this.transactionRows : this.expenseRows) as unknown as Collection<StringKeyed>;
+    const documents = [...firstByKey.values()].map((document) => ({ ...document, _id: document._id as string, ...initialRevision(document._id as string) }) as ItemDocument<AnyItem>);
     // Inserted, not upserted: an item stored already refuses the insert as a duplicate key, which is cheaper than an upsert's match.
-    await bulkIgnoringDuplicates(
+    const refused = await bulkIgnoringDuplicates(
       collection,
-      [...firstByKey.values()].map((document) => ({ insertOne: { document: { ...document, _id: document._id as string, ...firstRevision(document._id as string) } } })),
+      documents.map((document) => ({ insertOne: { document } })),
     );
+    return new Map(documents.filter((_, index) => !refused.has(index)).map((document) => [document._id, document]));
   }
 
-  private async insertSheets(live: readonly PositionedEvent[]): Promise<void> {
+  private async insertSheets(live: readonly LiveEvent[]): Promise<void> {
     const operations: AnyBulkWriteOperation<StringKeyed>[] = [];
     for (const { input } of live) {
       if (input.type !== 'sheet') continue;
@@ -213,16 +226,25 @@ export class MongoEventStore implements EventStore {
    * Gives the batch's items (user scope: transactions; org scope: expenses) the latest
    * label stored for them, by compare-and-set; re-reads and redoes the items another
    * process changed meanwhile. Returns the items as stored afterwards.
+   *
+   * An item this batch has just inserted, with no label stored for it (the labels are read
+   * after the insert), is not read back: it is as inserted. Another process could only
+   * have labeled it since for a label stored after that read, and then it credits its own
+   * label event and leaves `labeledBy` as it was if set: this batch's answer is the same.
    */
-  private async reconcile(live: readonly PositionedEvent[], scopeType: 'user' | 'org'): Promise<Map<string, ItemDocument<AnyItem>>> {
+  private async reconcile(
+    live: readonly LiveEvent[],
+    scopeType: 'user' | 'org',
+    inserted: ReadonlyMap<string, ItemDocument<AnyItem>>,
+    labels: ReadonlyMap<string, LatestLabel>,
+  ): Promise<Map<string, ItemDocument<AnyItem>>> {
     const eventIds = new Set<string>();
     const labelEventByKey = new Map<string, { eventId: string; recordedAt: number }>();
     const keys = new Set<string>();
-    for (const { input } of live) {
+    for (const { input, itemKey: key } of live) {
       const isItem = scopeType === 'user' ? input.type === 'transaction' : input.type === 'expense';
       const isLabel = input.type === 'label' && input.event.scope.type === scopeType;
       if (!isItem && !isLabel) continue;
-      const key = inputItemKey(input) ?? '';
       keys.add(key);
       eventIds.add(input.event.eventId);
       if (input.type === 'label') {
@@ -233,11 +255,23 @@ export class MongoEventStore implements EventStore {
     const stored = new Map<string, ItemDocument<AnyItem>>();
     if (keys.size === 0) return stored;
     const collection = (scopeType === 'user' ? this.transactionRows : this.expenseRows) as unknown as Collection<ItemDocument<AnyItem>>;
-    const latest = new Map((await this.labels.find({ _id: { $in: [...keys] } }).toArray()).map((document) => [document._id, document]));
-    let open = [...keys];
+    // The labels this batch stored are known; the others (mostly none: labels rarely come before their item) are read.
+    const latest = new Map<string, LatestLabel>();
+    const unread = [...keys].filter((key) => {
+      const label = labels.get(key);
+      if (label !== undefined) latest.set(key, label);
+      return label === undefined;
+    });
+    for (const document of await findByIds(this.labels, unread, {}, KEYS_PER_QUERY_MOSTLY_MISSING)) latest.set(document._id, { label: document.label, recordedAt: document.recordedAt });
+    let open: string[] = [];
+    for (const key of keys) {
+      const fresh = inserted.get(key);
+      if (fresh !== undefined && !latest.has(key)) stored.set(key, fresh);
+      else open.push(key);
+    }
     for (let round = 0; open.length > 0; round += 1) {
       if (round >= MAX_CONFLICT_ROUNDS) throw new RelearnError('UNAVAILABLE', `${open.length} items kept changing under ${MAX_CONFLICT_ROUNDS} attempts`, { retriable: true });
-      const items = await collection.find({ _id: { $in: open } }).toArray();
+      const items = await findByIds(collection, open);
       const writes = [];
       for (const item of items) {
         const next = labelItem({ ...item, label: item.row.label }, latest.get(item._id) ?? null, { eventIds, labelEventId: labelEventByKey.get(item._id)?.eventId ?? null });
@@ -314,7 +348,7 @@ export class MongoEventStore implements EventStore {
 
   async deadLettered(keys: readonly string[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
-    const found = await this.deadLetters.find({ _id: { $in: [...keys] } }, { projection: { _id: 1 } }).toArray();
+    const found = await findByIds(this.deadLetters, keys, { projection: { _id: 1 } });
     return new Set(found.map((document) => document._id));
   }
 
