@@ -118,6 +118,7 @@ export class RelearnSystem {
       trainingWaitMs: options.trainingWaitMs,
       onError: failed('analyst'),
       onAnalysed: (event) => this.events$.next({ type: 'analysed', sheetId: event.sheetId, trainedBeforeAnalysis: event.trainedBeforeAnalysis }),
+      warn: (fields, message) => this.events$.next({ type: 'component-failed', component: 'analyst', error: Object.assign(new Error(message), fields) }),
     });
     if (options.roles.has('ingest')) {
       this.ingest = new IngestRole({
