@@ -203,8 +203,16 @@ launch() {
   shift
   local log="$LOG_DIR/$name.log"
   [[ -f "$log" ]] && mv "$log" "$LOG_DIR/$name.previous.log"
-  # fd 9 holds the lock: the server must not inherit it, or it would hold it forever.
-  setsid nohup "$@" >"$log" 2>&1 </dev/null 9>&- &
+  # The server inherits no descriptor but stdio: not fd 9 (this script's lock), nor a lock
+  # the caller holds (`flock /tmp/relearn-stack.lock scripts/stack.sh start` leaves flock's
+  # descriptor open here): a server holding one would hold that lock for as long as it runs.
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd="${fd##*/}"
+      if [[ "$fd" =~ ^[0-9]+$ ]] && ((fd > 2)); then eval "exec $fd>&-"; fi
+    done
+    exec setsid nohup "$@" >"$log" 2>&1 </dev/null
+  ) &
   local pid=$!
   echo "$pid" >"$(pid_file "$name")"
 }

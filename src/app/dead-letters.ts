@@ -19,6 +19,8 @@ export class DeadLetters {
     private readonly store: EventStore,
     private readonly topic: string,
     private readonly now: () => number,
+    /** Told the source topic of each batch whose bad records the DLQ did not take (a metric counts them). */
+    private readonly onSendFailed: (sourceTopic: string) => void = () => undefined,
   ) {}
 
   static reasonOf(error: unknown): string {
@@ -41,6 +43,7 @@ export class DeadLetters {
     try {
       await this.sink.send(this.topic, fresh.map(({ record, error }) => deadLetterRecord(record, error)));
     } catch (error) {
+      this.onSendFailed(fresh[0]?.record.topic ?? '');
       throw new RelearnError('UNAVAILABLE', `cannot write ${fresh.length} record(s) to the dead-letter topic ${this.topic}; the partition waits: ${describeError(error).message}`, {
         retriable: true,
         cause: error,

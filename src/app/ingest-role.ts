@@ -29,6 +29,8 @@ export interface IngestStats {
   byTopic: Record<string, Record<string, number>>;
   /** Live-performance samples skipped because the champion could not be loaded (a corrupt artifact). */
   samplesSkipped: number;
+  /** Per input topic: batches whose bad records the DLQ did not take, so their partition stopped and waits. */
+  deadLetterFailures: Record<string, number>;
 }
 
 export interface IngestRoleDeps {
@@ -82,7 +84,7 @@ interface Decoded {
  * failing for any other reason is isolated and dead-lettered after `maxApplyAttempts`.
  */
 export class IngestRole {
-  readonly stats: IngestStats = { ingested: 0, duplicates: 0, redelivered: 0, deadLettered: {}, byTopic: {}, samplesSkipped: 0 };
+  readonly stats: IngestStats = { ingested: 0, duplicates: 0, redelivered: 0, deadLettered: {}, byTopic: {}, samplesSkipped: 0, deadLetterFailures: {} };
   private subscription: EventSubscription | undefined;
   private readonly typeByTopic: Map<string, InputEventType>;
   private readonly deadLetters: DeadLetters;
@@ -91,7 +93,9 @@ export class IngestRole {
 
   constructor(private readonly deps: IngestRoleDeps) {
     this.typeByTopic = new Map(Object.entries(TYPE_BY_ROLE).map(([role, type]) => [deps.topics[role as keyof typeof TYPE_BY_ROLE], type]));
-    this.deadLetters = new DeadLetters(deps.sink, deps.store, deps.topics.dlq, deps.now);
+    this.deadLetters = new DeadLetters(deps.sink, deps.store, deps.topics.dlq, deps.now, (topic) => {
+      this.stats.deadLetterFailures[topic] = (this.stats.deadLetterFailures[topic] ?? 0) + 1;
+    });
   }
 
   get topics(): string[] {

@@ -82,6 +82,16 @@ export type SystemEvent =
 const RECHECK_BATCH = 500;
 
 /**
+ * A warning as an error for the activity log: the warning's own words first, then the
+ * cause's message (describeError's `message` field would otherwise replace them, and the
+ * log would say only what failed, not what was done about it).
+ */
+export function warning(message: string, fields: Record<string, unknown>): Error {
+  const { message: cause, ...rest } = fields;
+  return Object.assign(new Error(typeof cause === 'string' ? `${message}: ${cause}` : message), rest);
+}
+
+/**
  * One relearn process: the roles it was asked to run, wired to the given ports. It
  * knows ports, never adapters. Decisions are made where the counts are written (ingest
  * batches) or by re-checks (ticks, manual requests) through the same decider; the work
@@ -165,6 +175,7 @@ export class RelearnSystem {
       trainingWaitMs: options.trainingWaitMs,
       onError: failed('analyst'),
       onAnalysed: (event) => this.events$.next({ type: 'analysed', sheetId: event.sheetId, trainedBeforeAnalysis: event.trainedBeforeAnalysis }),
+      warn: (fields, message) => this.events$.next({ type: 'component-failed', component: 'analyst', error: warning(message, fields) }),
     });
     if (options.roles.has('ingest')) {
       this.ingest = new IngestRole({
@@ -182,7 +193,7 @@ export class RelearnSystem {
         onSheetsStored: () => void this.analyst.kick(),
         forecastLookbackMs: 20 * 7 * 86_400_000,
         maxApplyAttempts: 3,
-        warn: (fields, message) => this.events$.next({ type: 'component-failed', component: 'ingest', error: Object.assign(new Error(message), fields) }),
+        warn: (fields, message) => this.events$.next({ type: 'component-failed', component: 'ingest', error: warning(message, fields) }),
       });
     }
     if (options.roles.has('trainer')) {

@@ -1,12 +1,14 @@
 import type { TopicNames } from '../contract/topic-definitions.js';
 import type { SheetAnalysed, SheetSubmitted } from '../domain/events.js';
 import type { RetrainPolicies } from '../domain/policy-config.js';
-import { orgScope } from '../domain/scope.js';
+import { describeError } from '../domain/errors.js';
+import { orgScope, type Scope } from '../domain/scope.js';
 import type { Clock } from '../ports/clock.js';
 import type { CounterStore } from '../ports/counter-store.js';
 import type { EventSink } from '../ports/event-bus.js';
 import type { EventStore } from '../ports/event-store.js';
-import { loadAnomalyDetector, scoreExpenses } from '../training/trainers/anomaly-trainer.js';
+import type { ModelVersion } from '../ports/model-registry.js';
+import { loadAnomalyDetector, scoreExpenses, type LoadedAnomalyDetector } from '../training/trainers/anomaly-trainer.js';
 import type { ChampionCache } from './champion-cache.js';
 import type { OutputCodecs } from './event-codecs.js';
 import { SerialRunner } from './serial-runner.js';
@@ -24,6 +26,15 @@ export interface SheetAnalystDeps {
   trainingWaitMs: number;
   onError?: (error: unknown) => void;
   onAnalysed?: (event: SheetAnalysed) => void;
+  /** A sheet analysed without its champion, whose artifact cannot be loaded. */
+  warn?: (fields: Record<string, unknown>, message: string) => void;
+}
+
+/** The champion's artifact was read but cannot be loaded (garbage, truncated, an unknown format). */
+class UnloadableChampion extends Error {
+  constructor(readonly reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason));
+  }
 }
 
 /** How long one analyst holds a sheet it is analysing; another takes it over after a crash. */
@@ -75,10 +86,10 @@ export class SheetAnalyst {
   }
 
   async analyse(request: Pick<SheetSubmitted, 'sheetId' | 'orgId'>, trainedBeforeAnalysis: boolean): Promise<SheetAnalysed> {
-    const { store, champions, counters, sink, codecs, topics, policies, clock } = this.deps;
+    const { store, counters, sink, codecs, topics, policies, clock } = this.deps;
     const scope = orgScope(request.orgId);
     const expenses = await store.sheetExpenses(request.sheetId);
-    const champion = await champions.get(scope, 'anomaly', loadAnomalyDetector);
+    const champion = await this.champion(scope);
     let anomalies: SheetAnalysed['anomalies'] = [];
     let anomalyRate = 0;
     if (champion !== null && expenses.length > 0) {
@@ -103,5 +114,27 @@ export class SheetAnalyst {
     if (trainedBeforeAnalysis) this.stats.trainedBeforeAnalysis += 1;
     this.deps.onAnalysed?.(event);
     return event;
+  }
+
+  /**
+   * The organisation's loaded champion. One whose artifact cannot be loaded is the model's
+   * problem, not the sheet's: the sheet is analysed as with no champion (modelVersion null)
+   * rather than held back for good, since nothing but a new champion would ever load.
+   * Errors reading the registry are not that: they reject, and the sheet waits.
+   */
+  private async champion(scope: Scope): Promise<{ version: ModelVersion; model: LoadedAnomalyDetector } | null> {
+    try {
+      return await this.deps.champions.get(scope, 'anomaly', (artifact) => {
+        try {
+          return loadAnomalyDetector(artifact);
+        } catch (error) {
+          throw new UnloadableChampion(error);
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof UnloadableChampion)) throw error;
+      this.deps.warn?.({ scope, kind: 'anomaly', ...describeError(error.reason) }, 'champion cannot be loaded; sheet analysed without a model');
+      return null;
+    }
   }
 }

@@ -14,6 +14,8 @@ export interface IngestCounts {
   deadLettered: Record<string, number>;
   /** Records per input topic and outcome (inserted, redelivered, duplicate, dead-lettered). */
   byTopic: Record<string, Record<string, number>>;
+  /** Per input topic: batches whose bad records the DLQ did not take (the partition stopped and waits). */
+  deadLetterFailures?: Record<string, number>;
 }
 
 /**
@@ -109,6 +111,13 @@ export class RelearnMetrics {
       labelNames: ['reason'],
       registers,
       collect: () => this.fromIngest(deadLetters, (stats) => ({ all: stats.deadLettered }), (_all, reason) => ({ reason })),
+    });
+    const deadLetterFailures: Counter<'topic'> = new Counter({
+      name: `${METRIC_PREFIX}dead_letter_failures_total`,
+      help: 'Batches whose bad records could not be written to the DLQ, by input topic: their partition stops and retries until the DLQ takes them',
+      labelNames: ['topic'],
+      registers,
+      collect: () => this.fromIngest(deadLetterFailures, (stats) => ({ all: stats.deadLetterFailures ?? {} }), (_all, topic) => ({ topic })),
     });
     const lag: Gauge<'group' | 'topic' | 'partition'> = new Gauge({
       name: `${METRIC_PREFIX}consumer_lag`,

@@ -97,16 +97,21 @@ export class FaultLoad {
     }
   }
 
-  /** Sends everything at `ratePerSecond`; resolves when the last record is acknowledged. */
-  async run(): Promise<{ startedAt: number; endedAt: number; sent: number }> {
+  /**
+   * Sends everything at `ratePerSecond` (or the planned records `from` up to `to`, in order:
+   * a load sent in parts); resolves when the last record is acknowledged.
+   */
+  async run(range: { from?: number; to?: number } = {}): Promise<{ startedAt: number; endedAt: number; sent: number }> {
     if (this.encoded.length !== this.planned.length) await this.prepare();
+    const from = range.from ?? 0;
+    const to = Math.min(range.to ?? this.encoded.length, this.encoded.length);
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const startedAt = Date.now();
-    let next = 0;
+    let next = from;
     try {
-      while (next < this.encoded.length) {
-        const due = Math.min(this.encoded.length, Math.ceil(((Date.now() - startedAt) / 1000) * this.options.ratePerSecond));
+      while (next < to) {
+        const due = Math.min(to, from + Math.ceil(((Date.now() - startedAt) / 1000) * this.options.ratePerSecond));
         if (due > next) {
           await this.sendRange(producer, next, due);
           next = due;
@@ -117,7 +122,7 @@ export class FaultLoad {
     } finally {
       await producer.disconnect();
     }
-    return { startedAt, endedAt: Date.now(), sent: this.encoded.length };
+    return { startedAt, endedAt: Date.now(), sent: to - from };
   }
 
   /** Valid records go in batches; each poison record alone, so its offset is known exactly. Order per topic is kept. */

@@ -65,6 +65,17 @@ export class ProcessSupervisor {
     return this.exits.filter((exit) => exit.cause === 'killed').length;
   }
 
+  /** The log file of the incarnation alive now, if any. */
+  get logFile(): string | undefined {
+    return this.current?.logFile;
+  }
+
+  /** Every incarnation's log so far, oldest first. */
+  logText(): string {
+    const files = [...new Set([...this.exits.map((exit) => exit.logFile), ...(this.current === undefined ? [] : [this.current.logFile])])].sort();
+    return files.map((file) => readLog(file)).join('');
+  }
+
   /** Exits this supervisor did not cause: a crash, or a process that gave up on its own. */
   get ownExits(): Exit[] {
     return this.exits.filter((exit) => exit.cause === 'own');

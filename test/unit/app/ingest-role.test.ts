@@ -142,5 +142,9 @@ describe('IngestRole, a batch at a time', () => {
     ports.sink.send = () => Promise.reject(new Error('topic missing'));
     const bad = { ...(records[0] as IncomingRecord), value: Buffer.from([1]) };
     await expect(role.handleBatch(batchOf([bad]))).rejects.toMatchObject({ code: 'UNAVAILABLE', retriable: true });
+    await expect(role.handleBatch(batchOf([bad]))).rejects.toMatchObject({ code: 'UNAVAILABLE', retriable: true });
+    // Counted per input topic for relearn_dead_letter_failures_total; nothing was stored or dead-lettered.
+    expect(role.stats.deadLetterFailures).toEqual({ [config.topics.transactions]: 2 });
+    expect(role.stats.deadLettered).toEqual({});
   });
 });

@@ -83,6 +83,18 @@ describe('RelearnMetrics after a small run', () => {
     for (const [reason, count] of Object.entries(deadLettered)) expect(valueOf(afterRun, 'relearn_dead_letters_total', { reason }), reason).toBe(count);
   });
 
+  it('counts batches whose bad records the DLQ did not take, by input topic', async () => {
+    const stats = system.ingest?.stats;
+    if (stats === undefined) throw new Error('no ingest role');
+    expect(samplesOf(afterRun, 'relearn_dead_letter_failures_total')).toEqual([]);
+    stats.deadLetterFailures[config.topics.labels] = 3;
+    try {
+      expect(valueOf(parsePrometheusText(await metrics.scrape()), 'relearn_dead_letter_failures_total', { topic: config.topics.labels })).toBe(3);
+    } finally {
+      stats.deadLetterFailures = {};
+    }
+  });
+
   it('reports consumer lag per partition: the backlog before the start, none once consumed', () => {
     const before = samplesOf(beforeStart, 'relearn_consumer_lag', { group: config.groups.ingest });
     expect(before.reduce((total, sample) => total + sample.value, 0)).toBe(ports.bus.read(config.topics.transactions).length + ports.bus.read(config.topics.expenses).length + ports.bus.read(config.topics['expense-sheets']).length + ports.bus.read(config.topics.labels).length);
