@@ -6,6 +6,7 @@ import { rocAuc } from '../classification-metrics.js';
 import { splitRecent, windowOf } from '../held-out-split.js';
 import { packArtifact, unpackArtifact } from '../model-artifact.js';
 import type { TrainingOutcome, TrainingTask } from '../training-task.js';
+import { readableChampion } from '../readable-champion.js';
 
 export interface LoadedAnomalyDetector {
   profile: ExpenseProfile;
@@ -67,7 +68,7 @@ export function trainAnomalyDetector(task: Extract<TrainingTask, { kind: 'anomal
   const contamination = Number(hyperparameters.contamination ?? 0.05);
   const detector: LoadedAnomalyDetector = { profile, model, contamination };
   const metrics = detectorMetrics(detector, heldOut);
-  const champion = task.championArtifact === null ? null : loadAnomalyDetector(task.championArtifact);
+  const champion = readableChampion(task.championArtifact, loadAnomalyDetector);
   const championMetrics = champion === null ? null : detectorMetrics(champion, heldOut);
   // Compare on ROC-AUC only when both sides have it on these rows; otherwise on rate fit.
   const primary = metrics.rocAuc !== undefined && championMetrics?.rocAuc !== undefined ? 'rocAuc' : metrics.rocAuc !== undefined && championMetrics === null ? 'rocAuc' : 'rateFit';

@@ -6,6 +6,7 @@ import { classifierEngine, type ClassifierModel } from '../classifier-engines.js
 import { splitRecent, windowOf } from '../held-out-split.js';
 import { packArtifact, unpackArtifact } from '../model-artifact.js';
 import type { TrainingOutcome, TrainingTask } from '../training-task.js';
+import { readableChampion } from '../readable-champion.js';
 
 /** A categorizer as loaded for prediction: class names plus the engine's model. */
 export interface LoadedCategorizer {
@@ -44,7 +45,7 @@ export function trainCategorizer(task: Extract<TrainingTask, { kind: 'categorize
   const rows = task.rows.filter((row) => row.label !== null).sort((a, b) => a.occurredAt - b.occurredAt);
   const { train, heldOut } = splitRecent(rows, task.heldOutFraction);
   const engine = classifierEngine(task.engine);
-  const champion = task.championArtifact === null ? null : loadCategorizer(task.championArtifact);
+  const champion = readableChampion(task.championArtifact, loadCategorizer);
 
   let mode = task.mode;
   let classes = [...new Set(train.map((row) => row.label ?? ''))].sort();

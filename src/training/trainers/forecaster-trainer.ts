@@ -9,6 +9,7 @@ import type { StoredTransaction } from '../../ports/event-store.js';
 import { windowOf } from '../held-out-split.js';
 import { packArtifact, unpackArtifact } from '../model-artifact.js';
 import type { TrainingOutcome, TrainingTask } from '../training-task.js';
+import { readableChampion } from '../readable-champion.js';
 
 export const FORECASTER_ENGINE = 'seasonal-blend';
 
@@ -34,7 +35,7 @@ export function trainForecaster(task: Extract<TrainingTask, { kind: 'forecaster'
   for (const [name, values] of Object.entries(spend.series)) trainingSeries[name] = values.slice(0, trainWeeks);
   const model = fitSeasonalForecaster(trainingSeries, DEFAULT_FORECASTER_OPTIONS);
   const errors = forecastErrors(model, spend.series, trainWeeks, spend.weeks);
-  const champion = task.championArtifact === null ? null : loadForecaster(task.championArtifact);
+  const champion = readableChampion(task.championArtifact, loadForecaster);
   const championErrors = champion === null ? null : forecastErrors(champion, spend.series, trainWeeks, spend.weeks);
   const asMetrics = (e: typeof errors): Record<string, number> => ({
     mae: e.mae,

@@ -87,6 +87,19 @@ describe('runTrainingTask: categorizer', () => {
   });
 });
 
+describe('runTrainingTask: a champion whose artifact cannot be read', () => {
+  const garbage = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+  it.each([
+    ['categorizer', 'relearn-forest', () => transactions],
+    ['anomaly', 'relearn-isolation', () => expenses],
+    ['forecaster', 'seasonal-blend', () => transactions],
+  ] as const)('trains a %s in full and judges it alone, so a corrupt champion can be replaced', (kind, engine, rows) => {
+    const outcome = runTrainingTask({ ...common, kind, engine, rows: rows(), mode: 'incremental', championArtifact: garbage } as TrainingTask);
+    expect(outcome.mode).toBe('full');
+    expect(outcome.championMetrics).toBeNull();
+  });
+});
+
 describe('runTrainingTask: anomaly', () => {
   it('trains a detector whose reloaded copy scores the same', () => {
     expect(expenses.length).toBeGreaterThan(50);
