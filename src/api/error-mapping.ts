@@ -34,9 +34,9 @@ export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (isRelearnError(error, 'NOT_FOUND')) return new ApiError('not-found', error.message);
   if (isRelearnError(error, 'INVALID_ARGUMENT')) return new ApiError('invalid-input', error.message);
-  if (isRelearnError(error, 'UNAVAILABLE')) return new ApiError('unavailable', error.message);
-  // The database or the broker did not answer: a 503 the client may retry, without the driver's text (it names hosts).
-  if (error instanceof Error && DEPENDENCY_DOWN.test(error.name)) return new ApiError('unavailable', 'a backing service did not answer; try again later');
+  // The database or the broker did not answer: a 503 the client may retry, without the
+  // driver's or the adapter's text (they name hosts); the log keeps them.
+  if (isRelearnError(error, 'UNAVAILABLE') || (error instanceof Error && DEPENDENCY_DOWN.test(error.name))) return new ApiError('unavailable', 'a backing service did not answer; try again later');
   const framework = frameworkError(error);
   if (framework === undefined) return undefined;
   const message = typeof framework.message === 'string' ? framework.message : 'bad request';

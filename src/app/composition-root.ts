@@ -118,7 +118,7 @@ export async function connectRealPorts(settings: RealStackSettings, logger?: Log
     realMongoAdapters(),
     import('../adapters/registry/registry-avro-codec.js'),
   ]);
-  const { MongoCounterStore, MongoDecisionOutbox, MongoEventStore, ensureIndexes, MongoJobQueue, MongoModelRegistry } = mongoAdapters;
+  const { MongoCounterStore, MongoDecisionOutbox, MongoEventStore, ensureIndexes, MongoJobQueue, MongoModelRegistry, withUnavailableAsRetriable } = mongoAdapters;
   // Majority with journal: an offset is committed only after its effects are durable on a
   // majority of the replica set, so a mongod crash cannot take back what was acknowledged.
   const mongo = new MongoClient(settings.mongodb.uri, { appName: settings.kafka.clientId, writeConcern: { w: 'majority', journal: true },
@@ -153,7 +153,7 @@ export async function connectRealPorts(settings: RealStackSettings, logger?: Log
     throw error;
   }
   const clock = new SystemClock();
-  const registry = new MongoModelRegistry(db, () => clock.now());
+  const registry = withUnavailableAsRetriable(new MongoModelRegistry(db, () => clock.now()), 'registry');
   return {
     source: bus,
     sink: bus,
@@ -163,10 +163,11 @@ export async function connectRealPorts(settings: RealStackSettings, logger?: Log
       ...(settings.schemaRegistry.username === null ? {} : { username: settings.schemaRegistry.username }),
       ...(settings.schemaRegistry.password === null ? {} : { password: settings.schemaRegistry.password }),
     }),
-    store: new MongoEventStore(db),
-    counters: new MongoCounterStore(db),
-    outbox: new MongoDecisionOutbox(db),
-    jobs: new MongoJobQueue(db),
+    // A database outage reaches the roles as a retriable UNAVAILABLE, whichever store met it.
+    store: withUnavailableAsRetriable(new MongoEventStore(db), 'events'),
+    counters: withUnavailableAsRetriable(new MongoCounterStore(db), 'counters'),
+    outbox: withUnavailableAsRetriable(new MongoDecisionOutbox(db), 'decisions'),
+    jobs: withUnavailableAsRetriable(new MongoJobQueue(db), 'jobs'),
     registry,
     announcements: registry,
     log: bus,
@@ -184,15 +185,16 @@ export async function connectRealPorts(settings: RealStackSettings, logger?: Log
 }
 
 async function realMongoAdapters() {
-  const [counters, outbox, events, indexes, jobs, registry] = await Promise.all([
+  const [counters, outbox, events, indexes, jobs, registry, unavailable] = await Promise.all([
     import('../adapters/mongo/mongo-counter-store.js'),
     import('../adapters/mongo/mongo-decision-outbox.js'),
     import('../adapters/mongo/mongo-event-store.js'),
     import('../adapters/mongo/mongo-indexes.js'),
     import('../adapters/mongo/mongo-job-queue.js'),
     import('../adapters/mongo/mongo-model-registry.js'),
+    import('../adapters/mongo/mongo-unavailable.js'),
   ]);
-  return { ...counters, ...outbox, ...events, ...indexes, ...jobs, ...registry };
+  return { ...counters, ...outbox, ...events, ...indexes, ...jobs, ...registry, ...unavailable };
 }
 
 /** The real stack's settings, or an error naming what is missing (loadSettings already insists on all three together). */
