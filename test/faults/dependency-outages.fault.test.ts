@@ -25,8 +25,7 @@
 // RELEARN_FAULT_LOAD_MS, RELEARN_FAULT_FREEZE_MS, RELEARN_FAULT_SETTLE_MS,
 // RELEARN_FAULT_KEEP=1 (keep topics, database). Figures of each run:
 // test/faults/output/dependency-outages.json; process logs under test/faults/output/logs/.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +33,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/simulate/index.js';
 import { checkCounters, checkDecisions, checkDlq, checkSheetAnalyses, checkStored, settleProblems, waitUntilQuiet, type SettleState } from './exactly-once-checks.js';
 import { freePort, freshDeployment, REPO_ROOT, type FaultDeployment } from './fault-deployment.js';
+import { findStackDir, serverPid, stackScript } from './stack-control.js';
 import { FaultLoad, type LoadOptions, type LoadTruth } from './fault-load.js';
 import { ProcessSupervisor, type Exit } from './process-supervisor.js';
 
@@ -148,62 +148,6 @@ let kafkaDown = false;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const log = (line: string) => process.stderr.write(`[dependency-outages] ${line}\n`);
 const since = (at: number) => Date.now() - at;
-
-// ---------------------------------------------------------------- the stack's servers
-
-const MARKER = /-Drelearn\.stack\.server=(kafka|registry|mongo)@(.+)$/;
-
-/** Command lines of the servers scripts/stack.sh started (any STACK_DIR): pid, server, STACK_DIR. */
-function stackServerProcesses(): { pid: number; server: string; stackDir: string; args: string[] }[] {
-  const found: { pid: number; server: string; stackDir: string; args: string[] }[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let args: string[];
-    try {
-      args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue;
-    }
-    for (const arg of args) {
-      const match = MARKER.exec(arg);
-      if (match !== null) found.push({ pid: Number(entry), server: match[1] as string, stackDir: match[2] as string, args });
-    }
-  }
-  return found;
-}
-
-/** STACK_DIR of the stack the tests use: the environment's, else the one whose MongoDB server listens on MONGODB_URI's port. */
-function findStackDir(): string {
-  const given = process.env.STACK_DIR?.trim();
-  if (given !== undefined && given !== '') return given;
-  const port = /:(\d+)/.exec(process.env.MONGODB_URI?.replace(/^mongodb:\/\//, '') ?? '')?.[1] ?? '27017';
-  const mongo = stackServerProcesses().filter((server) => server.server === 'mongo' && server.args.includes('--port') && server.args[server.args.indexOf('--port') + 1] === port);
-  if (mongo.length !== 1 || mongo[0] === undefined) {
-    throw new Error(`this test needs the stack of scripts/stack.sh (it signals MongoDB and restarts Kafka); set STACK_DIR (found ${mongo.length} MongoDB servers of stack.sh on port ${port})`);
-  }
-  return mongo[0].stackDir;
-}
-
-/** The pid of a server from $STACK_DIR/run, checked against the marker on its command line (as stack.sh does). */
-function serverPid(stackDir: string, server: 'mongo' | 'kafka'): number {
-  const file = `${stackDir}/run/${server}.pid`;
-  if (!existsSync(file)) throw new Error(`${file} does not exist: is the stack of scripts/stack.sh running with STACK_DIR=${stackDir}?`);
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-  if (!args.includes(`-Drelearn.stack.server=${server}@${stackDir}`)) throw new Error(`pid ${pid} of ${file} is not the ${server} server of ${stackDir}`);
-  return pid;
-}
-
-/** Runs scripts/stack.sh with the given arguments on STACK_DIR; rejects with its output when it fails. */
-function stackScript(stackDir: string, args: readonly string[], timeoutMs = 240_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('bash', [`${REPO_ROOT}scripts/stack.sh`, ...args], { env: { ...process.env, STACK_DIR: stackDir }, timeout: timeoutMs }, (error, stdout, stderr) => {
-      const output = `${stdout}${stderr}`.trim();
-      if (error === null) resolve(output);
-      else reject(new Error(`scripts/stack.sh ${args.join(' ')} failed (${error.message}):\n${output}`));
-    });
-  });
-}
 
 // ---------------------------------------------------------------- the API
 
