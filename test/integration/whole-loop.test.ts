@@ -119,7 +119,8 @@ describe('the whole loop on the real stack', () => {
     const kinds = new Set(decisions.map((decision) => decision.kind));
     expect([...kinds].sort()).toEqual(['anomaly', 'categorizer', 'forecaster']);
     expect(decisions.some((decision) => decision.reason === 'initial')).toBe(true);
-    expect(decisions.some((decision) => decision.reason === 'new-data')).toBe(true);
+    // Retrains after the first models: whether new data or the interval is named first depends on when each training ended.
+    expect(decisions.some((decision) => decision.reason === 'new-data' || decision.reason === 'interval')).toBe(true);
   });
 
   it('publishes one model-updated event per stored version, versions increasing per scope and kind', async () => {
