@@ -32,18 +32,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SeededRandom } from '../../src/simulate/index.js';
 import { checkCounters, checkDecisions, checkDlq, checkSheetAnalyses, checkStored, settleProblems, waitUntilQuiet, type SettleState } from './exactly-once-checks.js';
-import { freePort, freshDeployment, REPO_ROOT, type FaultDeployment } from './fault-deployment.js';
+import { envNumber, freePort, freshDeployment, REPO_ROOT, type FaultDeployment } from './fault-deployment.js';
 import { findStackDir, serverPid, stackScript } from './stack-control.js';
 import { FaultLoad, type LoadOptions, type LoadTruth } from './fault-load.js';
 import { ProcessSupervisor, type Exit } from './process-supervisor.js';
-
-function envNumber(name: string, fallback: number): number {
-  const text = process.env[name]?.trim();
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${text}: expected a positive number`);
-  return value;
-}
 
 const SEED = envNumber('RELEARN_FAULT_SEED', 20_261);
 const LOAD_MS = envNumber('RELEARN_FAULT_LOAD_MS', 100_000);

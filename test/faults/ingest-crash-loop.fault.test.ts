@@ -31,17 +31,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SeededRandom } from '../../src/simulate/index.js';
 import { checkCounters, checkDecisions, checkDlq, checkModelUpdates, checkSheetAnalyses, checkStored, settleProblems, waitUntilQuiet, type SettleState } from './exactly-once-checks.js';
-import { freshDeployment, REPO_ROOT, type FaultDeployment } from './fault-deployment.js';
+import { envNumber, freshDeployment, REPO_ROOT, type FaultDeployment } from './fault-deployment.js';
 import { FaultLoad, type LoadOptions, type LoadTruth } from './fault-load.js';
 import { ProcessSupervisor, type Exit } from './process-supervisor.js';
-
-function envNumber(name: string, fallback: number): number {
-  const text = process.env[name]?.trim();
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${text}: expected a positive number`);
-  return value;
-}
 
 function killAfterMs(text: string): readonly [number, number] {
   const [min, max] = text.split(',').map(Number);

@@ -33,17 +33,9 @@ import { applyContractTopics } from '../../src/app/composition-root.js';
 import type { ChampionPointer } from '../../src/ports/model-registry.js';
 import { SeededRandom } from '../../src/simulate/index.js';
 import { checkCounters, checkDecisions, checkDlq, checkSheetAnalyses, checkStored, settleProblems, waitUntilQuiet, type CheckResult, type SettleState } from './exactly-once-checks.js';
-import { freshDeployment, REPO_ROOT, type FaultDeployment } from './fault-deployment.js';
+import { envNumber, freshDeployment, REPO_ROOT, type FaultDeployment } from './fault-deployment.js';
 import { FaultLoad, type LoadTruth } from './fault-load.js';
 import { ProcessSupervisor } from './process-supervisor.js';
-
-function envNumber(name: string, fallback: number): number {
-  const text = process.env[name]?.trim();
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${text}: expected a positive number`);
-  return value;
-}
 
 const SEED = envNumber('RELEARN_FAULT_SEED', 20_262);
 /** RELEARN_SHUTDOWN_TIMEOUT_MS is 30 s by default: a little more before SIGKILL. */
