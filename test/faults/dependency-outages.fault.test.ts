@@ -31,7 +31,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SeededRandom } from '../../src/simulate/index.js';
-import { checkCounters, checkDecisions, checkDlq, checkSheetAnalyses, checkStored, settleProblems, waitUntilQuiet, type SettleState } from './exactly-once-checks.js';
+import { itChecksExactlyOnce, settleProblems, waitUntilQuiet, type SettleState } from './exactly-once-checks.js';
 import { envNumber, freePort, freshDeployment, REPO_ROOT, type FaultDeployment } from './fault-deployment.js';
 import { findStackDir, serverPid, stackScript } from './stack-control.js';
 import { FaultLoad, type LoadOptions, type LoadTruth } from './fault-load.js';
@@ -413,33 +413,5 @@ describe('MongoDB frozen for 30 s and the Kafka broker restarted under load', ()
     expect(problems, problems.join('; ')).toEqual([]);
   });
 
-  it('stores each distinct event once (EventStore.stats)', async () => {
-    const check = await checkStored(run, truth);
-    figures.stored = check.figures;
-    expect(check.problems, check.problems.join('; ')).toEqual([]);
-  });
-
-  it('counts each distinct event once in every counter (CounterStore.list)', async () => {
-    const check = await checkCounters(run, truth);
-    figures.counters = check.figures;
-    expect(check.problems, check.problems.join('; ')).toEqual([]);
-  });
-
-  it('puts each poison record on the DLQ exactly once, and nothing else', async () => {
-    const check = await checkDlq(run, truth);
-    figures.dlq = check.figures;
-    expect(check.problems, check.problems.join('; ')).toEqual([]);
-  });
-
-  it('publishes each decision exactly once, and every recorded decision (training-requests topic, DecisionOutbox)', async () => {
-    const check = await checkDecisions(run);
-    figures.decisions = check.figures;
-    expect(check.problems, check.problems.join('; ')).toEqual([]);
-  });
-
-  it('analyses each submitted sheet exactly once (sheet-analyses topic)', async () => {
-    const check = await checkSheetAnalyses(run, truth);
-    figures.sheetAnalyses = check.figures;
-    expect(check.problems, check.problems.join('; ')).toEqual([]);
-  });
+  itChecksExactlyOnce(() => ({ run, truth }), figures);
 });

@@ -13,6 +13,8 @@
 //     nothing left to announce (checkModelUpdates).
 // Each check returns what went wrong (naming the first FIRST ids lost or doubled) and the
 // figures the test writes to test/faults/output/.
+import { expect, it } from 'vitest';
+
 import { DLQ_HEADERS } from '../../src/app/dead-letter.js';
 import type { ModelUpdated, SheetAnalysed, TrainingRequested } from '../../src/domain/events.js';
 import type { FaultDeployment } from './fault-deployment.js';
@@ -259,4 +261,27 @@ export async function checkModelUpdates(deployment: FaultDeployment): Promise<Ch
     events,
     figures: { versions: versions.length, lineages: byLineage.size, announced: trained.length, rollbacks: events.length - trained.length, lost: check.lost, doubled: check.doubled, unexpected: check.unexpected },
   };
+}
+
+/**
+ * The exactly-once checks every load-driven fault test makes once its deployment is
+ * quiet, as one `it` each: stored, counted, dead-lettered, published, analysed. Their
+ * figures go into `figures` under stored, counters, dlq, decisions and sheetAnalyses.
+ */
+export function itChecksExactlyOnce(context: () => { run: FaultDeployment; truth: LoadTruth }, figures: Record<string, unknown>): void {
+  const checks: [string, string, (run: FaultDeployment, truth: LoadTruth) => Promise<CheckResult>][] = [
+    ['stores each distinct event once (EventStore.stats)', 'stored', checkStored],
+    ['counts each distinct event once in every counter (CounterStore.list)', 'counters', checkCounters],
+    ['puts each poison record on the DLQ exactly once, and nothing else', 'dlq', checkDlq],
+    ['publishes each decision exactly once, and every recorded decision (training-requests topic, DecisionOutbox)', 'decisions', (run) => checkDecisions(run)],
+    ['analyses each submitted sheet exactly once (sheet-analyses topic)', 'sheetAnalyses', checkSheetAnalyses],
+  ];
+  for (const [name, figure, check] of checks) {
+    it(name, async () => {
+      const { run, truth } = context();
+      const result = await check(run, truth);
+      figures[figure] = result.figures;
+      expect(result.problems, result.problems.join('; ')).toEqual([]);
+    });
+  }
 }

@@ -30,7 +30,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SeededRandom } from '../../src/simulate/index.js';
-import { checkCounters, checkDecisions, checkDlq, checkModelUpdates, checkSheetAnalyses, checkStored, settleProblems, waitUntilQuiet, type SettleState } from './exactly-once-checks.js';
+import { checkModelUpdates, itChecksExactlyOnce, settleProblems, waitUntilQuiet, type SettleState } from './exactly-once-checks.js';
 import { envNumber, freshDeployment, REPO_ROOT, type FaultDeployment } from './fault-deployment.js';
 import { FaultLoad, type LoadOptions, type LoadTruth } from './fault-load.js';
 import { ProcessSupervisor, type Exit } from './process-supervisor.js';
@@ -172,35 +172,7 @@ describe('ingest role killed with SIGKILL every 12–18 s under load', () => {
     expect(problems, problems.join('; ')).toEqual([]);
   });
 
-  it('stores each distinct event once (EventStore.stats)', async () => {
-    const check = await checkStored(run, truth);
-    figures.stored = check.figures;
-    expect(check.problems, check.problems.join('; ')).toEqual([]);
-  });
-
-  it('counts each distinct event once in every counter (CounterStore.list)', async () => {
-    const check = await checkCounters(run, truth);
-    figures.counters = check.figures;
-    expect(check.problems, check.problems.join('; ')).toEqual([]);
-  });
-
-  it('puts each poison record on the DLQ exactly once, and nothing else', async () => {
-    const check = await checkDlq(run, truth);
-    figures.dlq = check.figures;
-    expect(check.problems, check.problems.join('; ')).toEqual([]);
-  });
-
-  it('publishes each decision exactly once, and every recorded decision (training-requests topic, DecisionOutbox)', async () => {
-    const check = await checkDecisions(run);
-    figures.decisions = check.figures;
-    expect(check.problems, check.problems.join('; ')).toEqual([]);
-  });
-
-  it('analyses each submitted sheet exactly once (sheet-analyses topic)', async () => {
-    const check = await checkSheetAnalyses(run, truth);
-    figures.sheetAnalyses = check.figures;
-    expect(check.problems, check.problems.join('; ')).toEqual([]);
-  });
+  itChecksExactlyOnce(() => ({ run, truth }), figures);
 
   it('announces each committed version exactly once (model-updates topic, ModelRegistry)', async () => {
     const check = await checkModelUpdates(run);
